@@ -1,0 +1,68 @@
+# osslivefs — see README.md.  `make`, `make test`, `make demo`, `make bench`.
+
+CC       ?= cc
+PKGS     := fuse3 libcurl openssl libxml-2.0
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+PYTHON   ?= /usr/bin/python3
+
+# SANITIZE=1 builds everything with ASan+UBSan into its own tree, so the
+# instrumented objects never mix with the normal ones.
+ifeq ($(SANITIZE),1)
+BUILD    ?= build/san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD    ?= build
+SANFLAGS :=
+endif
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_FILE_OFFSET_BITS=64 \
+            -DOSSLIVEFS_VERSION=\"$(VERSION)\" -Iinclude \
+            $(shell pkg-config --cflags $(PKGS)) $(SANFLAGS)
+LDFLAGS  += $(SANFLAGS)
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lpthread
+
+# Every source but main.c goes into a static library that the daemon, the
+# unit tests and the test tools link against.
+LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+
+.PHONY: all test unit pytest clean install uninstall demo demo-stop bench
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/osslivefs $(TOOL_BIN)
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libosslivefs.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/osslivefs: $(BUILD)/obj/main.o $(BUILD)/libosslivefs.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libosslivefs.a $(wildcard include/*.h) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libosslivefs.a $(LDLIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libosslivefs.a $(wildcard include/*.h) | $(BUILD)/tools
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libosslivefs.a $(LDLIBS)
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/tools:
+	mkdir -p $@
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+# The integration tests find the binaries through OSSLIVEFS_BUILD.
+pytest: all
+	OSSLIVEFS_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest tests $(PYTEST_ARGS)
+
+test: unit pytest
+
+clean:
+	rm -rf build

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Installs the Debian 12 packages osslivefs needs to build, test and demo.
+# Installs only what is missing; needs root for that.
+set -eu
+
+PKGS="build-essential pkg-config libfuse3-dev fuse3 libcurl4-openssl-dev
+libssl-dev libxml2-dev python3-pytest ffmpeg"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages:$missing (run as root, or install them)" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get -o DPkg::Lock::Timeout=600 update -q
+# shellcheck disable=SC2086
+apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $missing

@@ -1,0 +1,127 @@
+/* The LiveChannel API: one typed call per OSS operation.  XML in and out
+ * is built and parsed with libxml2 here; callers see only C structs. */
+#ifndef OSSLIVEFS_LIVE_H
+#define OSSLIVEFS_LIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "osserr.h"
+
+struct req_engine;
+
+#define LIVE_NAME_MAX      63      /* bytes; OSS wants < 64 */
+#define LIVE_DESC_MAX      128
+#define LIVE_PLAYLIST_MAX  128
+
+struct live_snapshot {
+	bool present;
+	char role_name[256];
+	char dest_bucket[64];
+	char notify_topic[256];
+	int interval;
+};
+
+struct live_config {
+	char description[LIVE_DESC_MAX + 1];
+	bool enabled;                  /* <Status>enabled|disabled */
+	char type[8];                  /* "HLS" */
+	int frag_duration;             /* 0: not given */
+	int frag_count;                /* 0: not given */
+	char playlist_name[LIVE_PLAYLIST_MAX + 1];   /* "": not given */
+	struct live_snapshot snapshot;
+};
+
+/* Default config of design §2 (Type HLS, given durations and name). */
+void live_config_default(struct live_config *c, int frag_duration,
+			 int frag_count, const char *playlist_name);
+
+/*
+ * Parse and validate a LiveChannelConfiguration document as a user wrote
+ * it.  Returns 0 (valid, complete), -EAGAIN (a well-formed prefix of a
+ * document: wait for more bytes), or -EINVAL with one sentence in why
+ * (what is wrong: not well-formed, wrong root, FragDuration out of range...).
+ */
+int live_config_parse(const char *xml, size_t len, struct live_config *out,
+		      char *why, size_t whylen);
+/* The indented document, ending in a newline.  Returns length or -errno. */
+int live_config_format(const struct live_config *c, char **xml);
+/* Name rules of the spec §2: -EINVAL, -ENAMETOOLONG or 0. */
+int live_name_check(const char *name);
+
+struct live_channel {
+	char name[LIVE_NAME_MAX + 1];
+	char description[LIVE_DESC_MAX + 1];
+	bool enabled;
+	time_t last_modified;
+	char *publish_url;             /* malloc'd */
+	char *play_url;                /* malloc'd */
+};
+
+struct live_list {
+	struct live_channel *items;
+	size_t n;
+	int requests;                  /* pages fetched */
+};
+
+/* Every channel (prefix may be NULL), all pages with max-keys=1000. */
+int live_list(struct req_engine *e, const char *prefix, struct live_list *out,
+	      struct oss_error *err);
+/* One ListLiveChannel with max-keys=1: the start-up probe. */
+int live_probe(struct req_engine *e, struct oss_error *err);
+void live_list_free(struct live_list *l);
+
+struct live_urls {
+	char *publish_url;
+	char *play_url;
+};
+void live_urls_free(struct live_urls *u);
+
+int live_put(struct req_engine *e, const char *name,
+	     const struct live_config *c, struct live_urls *urls /* may be NULL */,
+	     struct oss_error *err);
+int live_get_info(struct req_engine *e, const char *name,
+		  struct live_config *out, struct oss_error *err);
+int live_put_status(struct req_engine *e, const char *name, bool enabled,
+		    struct oss_error *err);
+int live_delete(struct req_engine *e, const char *name, struct oss_error *err);
+
+enum live_state { LIVE_IDLE, LIVE_LIVE, LIVE_DISABLED };
+
+/* Values as OSS gives them (strings); empty when absent. */
+struct live_stat {
+	enum live_state state;
+	char connected_time[40];
+	char remote_addr[64];
+	char video_width[16], video_height[16], video_frame_rate[16];
+	char video_bandwidth[24], video_codec[16];
+	char audio_bandwidth[24], audio_sample_rate[16], audio_codec[16];
+};
+int live_get_stat(struct req_engine *e, const char *name, struct live_stat *out,
+		  struct oss_error *err);
+
+struct live_record {
+	char start[40];
+	char end[40];
+	char remote_addr[64];
+};
+struct live_history {
+	struct live_record rec[10];    /* OSS keeps at most 10 */
+	size_t n;
+};
+int live_get_history(struct req_engine *e, const char *name,
+		     struct live_history *out, struct oss_error *err);
+
+/* PostVodPlaylist: writes object <name>/<playlist>. */
+int live_post_vod(struct req_engine *e, const char *name, const char *playlist,
+		  time_t start, time_t end, struct oss_error *err);
+/* GetVodPlaylist: the m3u8 text (malloc'd) without storing it. */
+int live_get_vod(struct req_engine *e, const char *name, time_t start,
+		 time_t end, char **m3u8, size_t *len, struct oss_error *err);
+
+/* Signed RTMP publish URL, valid expires_in seconds from now. */
+int live_publish_url(struct req_engine *e, const char *name,
+		     const char *playlist, long expires_in, char **url);
+
+#endif
