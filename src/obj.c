@@ -1,0 +1,222 @@
+/* The object calls behind vod/ (spec §10): listing, ranged reads, HEAD,
+ * DELETE.  Listing bodies are parsed in live_xml.c. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "live_xml.h"
+#include "obj.h"
+#include "req.h"
+
+#define PAGE_KEYS  "1000"
+#define RANGE_SLACK (64 * 1024)   /* headroom over the bytes asked for */
+
+static int perform(struct req_engine *e, const struct req *r,
+		   struct req_resp *resp, struct oss_error *err)
+{
+	int rc;
+
+	*resp = (struct req_resp){ .content_length = -1 };
+	rc = req_perform(e, r, resp);
+	if (rc && err)
+		*err = resp->err;
+	return rc;
+}
+
+static int bad_answer(const struct req_resp *resp, const char *op,
+		      const char *what, struct oss_error *err)
+{
+	if (err) {
+		*err = resp->err;
+		err->status = resp->status;
+		snprintf(err->code, sizeof(err->code), "InvalidResponse");
+		snprintf(err->message, sizeof(err->message), "%s: %s", op,
+			 what);
+	}
+	return -EIO;
+}
+
+/* --- ListObjects ----------------------------------------------------- */
+
+static int list_page(struct req_engine *e, const char *prefix,
+		     const char *marker, struct obj_list *out, char **next,
+		     struct oss_error *err)
+{
+	struct req_param q[4] = {
+		{ "delimiter", "/" },
+		{ "max-keys", PAGE_KEYS },
+	};
+	size_t nq = 2;
+	struct req_resp resp;
+	int rc;
+
+	/* Never an empty ordinary parameter (spec §8.5). */
+	if (prefix && prefix[0])
+		q[nq++] = (struct req_param){ "prefix", prefix };
+	if (marker && marker[0])
+		q[nq++] = (struct req_param){ "marker", marker };
+	rc = perform(e, &(struct req){ .method = "GET", .query = q,
+				       .nquery = nq }, &resp, err);
+	out->requests++;
+	if (rc == 0) {
+		rc = obj_parse_list(resp.body, resp.body_len, prefix, out, next);
+		if (rc == -EIO)
+			bad_answer(&resp, "ListObjects",
+				   "the answer is not a ListBucketResult", err);
+	}
+	req_resp_free(&resp);
+	return rc;
+}
+
+int obj_list(struct req_engine *e, const char *prefix, struct obj_list *out,
+	     struct oss_error *err)
+{
+	char *marker = NULL, *next = NULL;
+	int rc;
+
+	*out = (struct obj_list){ 0 };
+	do {
+		rc = list_page(e, prefix, marker, out, &next, err);
+		if (rc == 0 && next && marker && strcmp(next, marker) <= 0) {
+			if (err) {
+				oss_error_clear(err);
+				err->status = 200;
+				snprintf(err->code, sizeof(err->code),
+					 "InvalidResponse");
+				snprintf(err->message, sizeof(err->message),
+					 "ListObjects: NextMarker does not advance");
+			}
+			rc = -EIO;
+		}
+		free(marker);
+		marker = next;
+		next = NULL;
+	} while (rc == 0 && marker);
+	free(marker);
+	if (rc) {
+		int requests = out->requests;
+
+		obj_list_free(out);
+		out->requests = requests;
+	}
+	return rc;
+}
+
+/* --- GetObject with Range -------------------------------------------- */
+
+/* "bytes a-b/size": the first byte of a 206 answer. */
+static int range_start(const char *content_range, long long *start)
+{
+	long long a, b;
+
+	if (sscanf(content_range, "bytes %lld-%lld/", &a, &b) != 2 || a > b)
+		return -EIO;
+	*start = a;
+	return 0;
+}
+
+static int copy_range(const struct req_resp *resp, off_t off, size_t len,
+		      char *buf, size_t *got, struct oss_error *err)
+{
+	const char *src = resp->body;
+	size_t avail = resp->body_len;
+	long long start;
+
+	if (resp->status == 206) {
+		if (range_start(resp->content_range, &start) < 0 ||
+		    start != (long long)off)
+			return bad_answer(resp, "GetObject",
+					  "Content-Range does not match the Range asked for",
+					  err);
+	} else {
+		/* 200: the Range was ignored and this is the whole object. */
+		if ((off_t)avail <= off)
+			avail = 0;
+		else {
+			src += off;
+			avail -= (size_t)off;
+		}
+	}
+	*got = avail < len ? avail : len;
+	if (*got)
+		memcpy(buf, src, *got);
+	return 0;
+}
+
+static bool past_end(const struct req_resp *resp)
+{
+	return resp->status == 416 ||
+	       strcmp(resp->err.code, "InvalidRange") == 0;
+}
+
+int obj_get_range(struct req_engine *e, const char *key, off_t off, size_t len,
+		  char *buf, size_t *got, struct oss_error *err)
+{
+	char range[64];
+	const struct req_header h[] = {
+		{ "Range", range },
+		/* Without it OSS answers an out-of-range Range with the
+		 * whole object (spec §10.2). */
+		{ "x-oss-range-behavior", "standard" },
+	};
+	struct req_resp resp;
+	int rc;
+
+	*got = 0;
+	if (off < 0)
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	snprintf(range, sizeof(range), "bytes=%" PRIdMAX "-%" PRIdMAX,
+		 (intmax_t)off, (intmax_t)off + (intmax_t)len - 1);
+	rc = perform(e, &(struct req){ .method = "GET", .key = key,
+				       .headers = h, .nheaders = 2,
+				       .max_response = len + RANGE_SLACK },
+		     &resp, err);
+	if (rc && past_end(&resp)) {
+		rc = 0;         /* at or after EOF: nothing to read */
+		if (err)
+			oss_error_clear(err);
+	} else if (rc == 0) {
+		rc = copy_range(&resp, off, len, buf, got, err);
+	}
+	req_resp_free(&resp);
+	return rc;
+}
+
+/* --- HEAD, DELETE ---------------------------------------------------- */
+
+int obj_head(struct req_engine *e, const char *key, off_t *size, time_t *mtime,
+	     struct oss_error *err)
+{
+	struct req_resp resp;
+	int rc;
+
+	rc = perform(e, &(struct req){ .method = "HEAD", .key = key }, &resp,
+		     err);
+	/* HEAD errors have no body, so no Code to map: the status says it. */
+	if (rc && resp.status == 404)
+		rc = -ENOENT;
+	if (rc == 0) {
+		if (size)
+			*size = resp.content_length < 0 ?
+				0 : (off_t)resp.content_length;
+		if (mtime && live_parse_http_date(resp.last_modified, mtime) < 0)
+			*mtime = 0;
+	}
+	req_resp_free(&resp);
+	return rc;
+}
+
+int obj_delete(struct req_engine *e, const char *key, struct oss_error *err)
+{
+	struct req_resp resp;
+	int rc;
+
+	rc = perform(e, &(struct req){ .method = "DELETE", .key = key }, &resp,
+		     err);
+	req_resp_free(&resp);
+	return rc;
+}
