@@ -17,7 +17,7 @@ SANFLAGS :=
 endif
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_FILE_OFFSET_BITS=64 \
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_FILE_OFFSET_BITS=64 -DFUSE_USE_VERSION=35 \
             -DOSSLIVEFS_VERSION=\"$(VERSION)\" -Iinclude \
             $(shell pkg-config --cflags $(PKGS)) $(SANFLAGS)
 LDFLAGS  += $(SANFLAGS)

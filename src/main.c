@@ -1,0 +1,451 @@
+/*
+ * osslivefs: mount the LiveChannels of an OSS bucket.
+ *
+ *   osslivefs BUCKET MOUNTPOINT [-o OPT[,OPT...]] [-f] [-d] [-s]
+ *
+ * Options, credentials and one signed probe happen before the process
+ * daemonizes, so that a wrong region, key or clock fails the mount command
+ * itself with one clear line and exit status 1.
+ */
+#define _GNU_SOURCE
+#include <curl/curlver.h>
+#include <errno.h>
+#include <fuse.h>
+#include <fuse_lowlevel.h>
+#include <libxml/xmlversion.h>
+#include <limits.h>
+#include <openssl/crypto.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "creds.h"
+#include "fs.h"
+#include "live.h"
+#include "log.h"
+#include "req.h"
+
+struct options {
+	const char *bucket;
+	int nonopts;
+	char *region;
+	char *url;
+	char *passwd_file;
+	char *loglevel;
+	char *playlist_name;
+	char *cache_ttl;
+	char *retries;
+	char *connect_timeout;
+	char *timeout;
+	char *publish_url_expires;
+	char *frag_duration;
+	char *frag_count;
+	int path_style;
+	int sigv1;
+	int show_help;
+	int show_version;
+};
+
+#define OPT(t, p) { t, offsetof(struct options, p), 1 }
+
+enum { KEY_DISCARD, KEY_HELP, KEY_VERSION };
+
+static const struct fuse_opt option_spec[] = {
+	OPT("region=%s", region),
+	OPT("url=%s", url),
+	OPT("endpoint=%s", url),
+	OPT("passwd_file=%s", passwd_file),
+	OPT("loglevel=%s", loglevel),
+	OPT("playlist_name=%s", playlist_name),
+	OPT("cache_ttl=%s", cache_ttl),
+	OPT("retries=%s", retries),
+	OPT("connect_timeout=%s", connect_timeout),
+	OPT("timeout=%s", timeout),
+	OPT("publish_url_expires=%s", publish_url_expires),
+	OPT("frag_duration=%s", frag_duration),
+	OPT("frag_count=%s", frag_count),
+	OPT("path_style", path_style),
+	OPT("sigv1", sigv1),
+	FUSE_OPT_KEY("-h", KEY_HELP),
+	FUSE_OPT_KEY("--help", KEY_HELP),
+	FUSE_OPT_KEY("-V", KEY_VERSION),
+	FUSE_OPT_KEY("--version", KEY_VERSION),
+	/* Words that only mean something to mount(8) and fstab. */
+	FUSE_OPT_KEY("_netdev", KEY_DISCARD),
+	FUSE_OPT_KEY("nofail", KEY_DISCARD),
+	FUSE_OPT_KEY("auto", KEY_DISCARD),
+	FUSE_OPT_KEY("noauto", KEY_DISCARD),
+	FUSE_OPT_KEY("user", KEY_DISCARD),
+	FUSE_OPT_KEY("users", KEY_DISCARD),
+	FUSE_OPT_KEY("defaults", KEY_DISCARD),
+	FUSE_OPT_END
+};
+
+static void usage(const char *prog)
+{
+	printf("usage: %s BUCKET MOUNTPOINT [options]\n\n", prog);
+	printf("Mounts the LiveChannels of an Alibaba Cloud OSS bucket.\n\n"
+	       "osslivefs options:\n"
+	       "    -o region=ID               region, e.g. cn-hangzhou (V4 scope, default endpoint)\n"
+	       "    -o url=URL                 endpoint URL (alias endpoint=)\n"
+	       "    -o path_style              use /BUCKET/KEY paths (automatic for IP hosts)\n"
+	       "    -o sigv1                   sign with OSS V1 (HMAC-SHA1) instead of V4\n"
+	       "    -o passwd_file=PATH        credentials file (AK:SK or BUCKET:AK:SK)\n"
+	       "    -o cache_ttl=S             seconds listings are trusted (default 2)\n"
+	       "    -o retries=N               retries for 5xx/429/network errors (default 3)\n"
+	       "    -o connect_timeout=S       connect time-out in seconds (default 10)\n"
+	       "    -o timeout=S               request time-out in seconds (default 30)\n"
+	       "    -o publish_url_expires=S   validity of publish_url (default 3600)\n"
+	       "    -o frag_duration=N         FragDuration of channels mkdir creates (default 5)\n"
+	       "    -o frag_count=N            FragCount of channels mkdir creates (default 3)\n"
+	       "    -o playlist_name=NAME      PlaylistName of channels mkdir creates\n"
+	       "                               (default playlist.m3u8)\n"
+	       "    -o loglevel=LEVEL          err, warn, info or debug (default warn)\n"
+	       "    -h, --help                 this help\n"
+	       "    -V, --version              versions of osslivefs and its libraries\n\n");
+}
+
+static void version(void)
+{
+	printf("osslivefs version %s\n", OSSLIVEFS_VERSION);
+	printf("libfuse version %s\n", fuse_pkgversion());
+	printf("libcurl version %s\n", LIBCURL_VERSION);
+	printf("OpenSSL version %s\n", OpenSSL_version(OPENSSL_VERSION));
+	printf("libxml2 version %s\n", LIBXML_DOTTED_VERSION);
+}
+
+static int opt_proc(void *data, const char *arg, int key,
+		    struct fuse_args *outargs)
+{
+	struct options *o = data;
+
+	(void)outargs;
+	switch (key) {
+	case KEY_DISCARD:
+		return 0;
+	case KEY_HELP:
+		o->show_help = 1;
+		return 0;
+	case KEY_VERSION:
+		o->show_version = 1;
+		return 0;
+	case FUSE_OPT_KEY_NONOPT:
+		/* BUCKET is ours; MOUNTPOINT goes on to fuse_parse_cmdline. */
+		if (o->nonopts++ == 0) {
+			o->bucket = arg;
+			return 0;
+		}
+		return 1;
+	case FUSE_OPT_KEY_OPT:
+		/* x-systemd.automount and friends are for systemd. */
+		return strncmp(arg, "x-", 2) == 0 ? 0 : 1;
+	default:
+		return 1;
+	}
+}
+
+/* A whole number within [min, max]; name is for the message. */
+static int parse_num(const char *name, const char *s, long min, long max,
+		     long dflt, long *out)
+{
+	char *end;
+	long v;
+
+	if (!s) {
+		*out = dflt;
+		return 0;
+	}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max) {
+		fprintf(stderr, "osslivefs: option %s=%s: expected a whole number "
+			"from %ld to %ld\n", name, s, min, max);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+struct numbers {
+	long cache_ttl, retries, connect_timeout, timeout, expires;
+	long frag_duration, frag_count;
+};
+
+static int parse_numbers(const struct options *o, struct numbers *n)
+{
+	return parse_num("cache_ttl", o->cache_ttl, 0, 86400, 2, &n->cache_ttl) ?:
+	       parse_num("retries", o->retries, 0, 20, 3, &n->retries) ?:
+	       parse_num("connect_timeout", o->connect_timeout, 1, 3600, 10,
+			 &n->connect_timeout) ?:
+	       parse_num("timeout", o->timeout, 1, 86400, 30, &n->timeout) ?:
+	       parse_num("publish_url_expires", o->publish_url_expires, 1,
+			 10L * 365 * 86400, 3600, &n->expires) ?:
+	       parse_num("frag_duration", o->frag_duration, 1, 100, 5,
+			 &n->frag_duration) ?:
+	       parse_num("frag_count", o->frag_count, 1, 100, 3, &n->frag_count);
+}
+
+static int check_playlist_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n < 6 || n > LIVE_PLAYLIST_MAX || strchr(name, '/') ||
+	    strcmp(name + n - 5, ".m3u8") != 0) {
+		fprintf(stderr, "osslivefs: option playlist_name=%s: expected 6 to "
+			"128 bytes ending in .m3u8, without '/'\n", name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Hints for the probe's failure, by what OSS answered. */
+static const char *probe_hint(const struct oss_error *err)
+{
+	if (strcmp(err->code, "SignatureDoesNotMatch") == 0)
+		return "check the AccessKeySecret, and the region (V4 signs it)";
+	if (strcmp(err->code, "InvalidAccessKeyId") == 0)
+		return "check the AccessKeyId";
+	if (strcmp(err->code, "RequestTimeTooSkewed") == 0)
+		return "the clock of this machine is off; sync it (NTP)";
+	if (strcmp(err->code, "NoSuchBucket") == 0)
+		return "check the bucket name and the endpoint's region";
+	if (strcmp(err->code, "AccessDenied") == 0)
+		return "the key may not list LiveChannels of this bucket, or the "
+		       "bucket is in another region";
+	if (strcmp(err->code, "InvalidSecurityToken") == 0 ||
+	    strcmp(err->code, "SecurityTokenExpired") == 0)
+		return "check OSS_SESSION_TOKEN";
+	if (err->status == 0)
+		return "check the endpoint URL and the network";
+	return NULL;
+}
+
+static int probe(struct req_engine *e, const char *bucket, const char *url)
+{
+	struct oss_error err = { 0 };
+	const char *hint;
+	int ret;
+
+	ret = live_probe(e, &err);
+	if (ret == 0)
+		return 0;
+	hint = probe_hint(&err);
+	fprintf(stderr, "osslivefs: cannot list LiveChannels of bucket '%s' at %s: ",
+		bucket, url);
+	if (err.status)
+		fprintf(stderr, "OSS %ld %s: %s (RequestId %s)", err.status,
+			err.code, err.message,
+			err.request_id[0] ? err.request_id : "-");
+	else
+		fprintf(stderr, "%s: %s", err.code[0] ? err.code : "error",
+			err.message[0] ? err.message : strerror(-ret));
+	fprintf(stderr, "%s%s\n", hint ? "; hint: " : "", hint ? hint : "");
+	return ret;
+}
+
+/* The endpoint URL: given, or https://oss-<region>.aliyuncs.com. */
+static char *endpoint_url(const struct options *o)
+{
+	char *url = NULL;
+	const char *r = o->region;
+
+	if (o->url)
+		return strdup(o->url);
+	if (!r) {
+		fprintf(stderr, "osslivefs: no region: give -o region=ID (e.g. "
+			"cn-hangzhou) or -o url=https://oss-ID.aliyuncs.com\n");
+		return NULL;
+	}
+	if (strncmp(r, "oss-", 4) == 0)
+		r += 4;
+	if (asprintf(&url, "https://oss-%s.aliyuncs.com", r) < 0)
+		return NULL;
+	return url;
+}
+
+struct mount_state {
+	struct options opts;
+	struct numbers num;
+	struct creds creds;
+	struct req_engine *engine;
+	struct fs_ctx ctx;
+	char *url;
+};
+
+static int setup(struct mount_state *m, int foreground)
+{
+	char msg[512] = "";
+	enum log_level lvl = LOG_LVL_WARN;
+	struct req_config rc;
+	int ret;
+
+	if (m->opts.loglevel && log_parse_level(m->opts.loglevel, &lvl)) {
+		fprintf(stderr, "osslivefs: option loglevel=%s: expected err, warn, "
+			"info or debug\n", m->opts.loglevel);
+		return -EINVAL;
+	}
+	log_init("osslivefs", 1, lvl);
+	(void)foreground;
+	ret = parse_numbers(&m->opts, &m->num);
+	if (ret)
+		return ret;
+	if (m->opts.playlist_name && check_playlist_name(m->opts.playlist_name))
+		return -EINVAL;
+	m->url = endpoint_url(&m->opts);
+	if (!m->url)
+		return -EINVAL;
+	ret = creds_load(&m->creds, m->opts.bucket, m->opts.passwd_file, msg,
+			 sizeof(msg));
+	if (ret) {
+		fprintf(stderr, "osslivefs: %s\n", msg);
+		return ret;
+	}
+	rc = (struct req_config){
+		.url = m->url,
+		.bucket = m->opts.bucket,
+		.region = m->opts.region,
+		.path_style = m->opts.path_style,
+		.sigv1 = m->opts.sigv1,
+		.creds = &m->creds,
+		.retries = (int)m->num.retries,
+		.connect_timeout = m->num.connect_timeout,
+		.timeout = m->num.timeout,
+	};
+	ret = req_engine_new(&rc, &m->engine, msg, sizeof(msg));
+	if (ret) {
+		fprintf(stderr, "osslivefs: %s\n", msg);
+		return ret;
+	}
+	return probe(m->engine, m->opts.bucket, m->url);
+}
+
+static void teardown(struct mount_state *m)
+{
+	req_engine_free(m->engine);
+	creds_free(&m->creds);
+	free(m->url);
+}
+
+static int run(struct mount_state *m, struct fuse_args *args,
+	       struct fuse_cmdline_opts *cl)
+{
+	struct fuse_loop_config *lc;
+	struct fuse *fuse;
+	int ret = 1;
+
+	m->ctx = (struct fs_ctx){
+		.engine = m->engine,
+		.opt = {
+			.cache_ttl = (unsigned)m->num.cache_ttl,
+			.publish_url_expires = m->num.expires,
+			.frag_duration = (int)m->num.frag_duration,
+			.frag_count = (int)m->num.frag_count,
+			.playlist_name = m->opts.playlist_name ?
+					 m->opts.playlist_name : "playlist.m3u8",
+		},
+	};
+	fs_ctx_init(&m->ctx);
+	fuse = fuse_new(args, fs_operations(), sizeof(struct fuse_operations),
+			&m->ctx);
+	if (!fuse)
+		goto out_ctx;
+	if (fuse_mount(fuse, cl->mountpoint))
+		goto out_fuse;
+	if (fuse_daemonize(cl->foreground))
+		goto out_unmount;
+	log_set_foreground(cl->foreground);
+	if (fuse_set_signal_handlers(fuse_get_session(fuse)))
+		goto out_unmount;
+	if (cl->singlethread) {
+		ret = fuse_loop(fuse) ? 1 : 0;
+	} else {
+		lc = fuse_loop_cfg_create();
+		if (!lc)
+			goto out_signals;
+		fuse_loop_cfg_set_clone_fd(lc, cl->clone_fd);
+		fuse_loop_cfg_set_max_threads(lc, 10);
+		fuse_loop_cfg_set_idle_threads(lc, cl->max_idle_threads);
+		ret = fuse_loop_mt(fuse, lc) ? 1 : 0;
+		fuse_loop_cfg_destroy(lc);
+	}
+out_signals:
+	fuse_remove_signal_handlers(fuse_get_session(fuse));
+out_unmount:
+	fuse_unmount(fuse);
+out_fuse:
+	fuse_destroy(fuse);
+out_ctx:
+	fs_ctx_destroy(&m->ctx);
+	return ret;
+}
+
+/* fsname and subtype make the mount read "BUCKET on MNT type fuse.osslivefs". */
+static int add_names(struct fuse_args *args, const char *bucket)
+{
+	char *opt = NULL;
+	int ret;
+
+	if (asprintf(&opt, "-osubtype=osslivefs,fsname=%s", bucket) < 0)
+		return -ENOMEM;
+	ret = fuse_opt_add_arg(args, opt);
+	free(opt);
+	return ret;
+}
+
+int main(int argc, char *argv[])
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct fuse_cmdline_opts cl = { 0 };
+	struct mount_state m = { 0 };
+	int ret = 1;
+
+	if (fuse_opt_parse(&args, &m.opts, option_spec, opt_proc) == -1)
+		return 1;
+	if (m.opts.show_version) {
+		version();
+		ret = 0;
+		goto out_args;
+	}
+	if (m.opts.show_help) {
+		usage(argv[0]);
+		printf("FUSE options:\n");
+		fuse_cmdline_help();
+		fuse_lib_help(&args);
+		ret = 0;
+		goto out_args;
+	}
+	if (fuse_parse_cmdline(&args, &cl) != 0)
+		goto out_args;
+	if (!m.opts.bucket || !cl.mountpoint) {
+		fprintf(stderr, "usage: %s BUCKET MOUNTPOINT [-o OPT[,OPT...]] "
+			"[-f] [-d] [-s]\n(%s --help for the options)\n",
+			argv[0], argv[0]);
+		goto out_cl;
+	}
+	if (cl.debug && !m.opts.loglevel)
+		m.opts.loglevel = strdup("debug");
+	if (add_names(&args, m.opts.bucket) || setup(&m, cl.foreground))
+		goto out_state;
+	ret = run(&m, &args, &cl);
+out_state:
+	teardown(&m);
+out_cl:
+	free(cl.mountpoint);
+out_args:
+	fuse_opt_free_args(&args);
+	free(m.opts.region);
+	free(m.opts.url);
+	free(m.opts.passwd_file);
+	free(m.opts.loglevel);
+	free(m.opts.playlist_name);
+	free(m.opts.cache_ttl);
+	free(m.opts.retries);
+	free(m.opts.connect_timeout);
+	free(m.opts.timeout);
+	free(m.opts.publish_url_expires);
+	free(m.opts.frag_duration);
+	free(m.opts.frag_count);
+	return ret;
+}
