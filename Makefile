@@ -66,3 +66,31 @@ test: unit pytest
 
 clean:
 	rm -rf build
+
+# --- The front door (README.md): demo, install ------------------------------
+
+# make demo: as root, first install the Debian packages that are missing; the
+# build then runs in a new make, which reads pkg-config's flags afresh.
+demo:
+	@if [ "$$(id -u)" = 0 ]; then sh contrib/install-deps.sh; \
+	else sh contrib/install-deps.sh || echo "demo: going on without them"; fi
+	@$(MAKE) --no-print-directory BUILD=$(BUILD) $(BUILD)/osslivefs
+	@BUILD=$(BUILD) sh contrib/demo.sh
+
+demo-stop:
+	@BUILD=$(BUILD) sh contrib/demo-stop.sh
+
+# mount -t fuse.osslivefs and fstab need no helper of ours: mount(8) falls
+# back from mount.fuse.osslivefs to libfuse's mount.fuse3, which runs
+# "osslivefs" from mount's PATH (/usr/local/sbin:/usr/local/bin:/usr/sbin:
+# /usr/bin:/sbin:/bin), so PREFIX=/usr/local or /usr is all it takes.
+BINDIR  = $(PREFIX)/bin
+MAN1DIR = $(PREFIX)/share/man/man1
+
+install: $(BUILD)/osslivefs
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR)
+	install -m 0755 $(BUILD)/osslivefs $(DESTDIR)$(BINDIR)/osslivefs
+	install -m 0644 contrib/osslivefs.1 $(DESTDIR)$(MAN1DIR)/osslivefs.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/osslivefs $(DESTDIR)$(MAN1DIR)/osslivefs.1
