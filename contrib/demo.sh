@@ -100,7 +100,7 @@ say "demo: OSS emulator for bucket $BUCKET listening on $URL (pid $(cat "$DEMO/e
 
 # Background mount: osslivefs checks options, credentials and one signed
 # request, mounts, then detaches.  Its exit status says whether that worked.
-"$BIN" "$BUCKET" "$MNT" -o "url=$URL,passwd_file=$DEMO/passwd" \
+"$BIN" "$BUCKET" "$MNT" -o "url=$URL,region=cn-hangzhou,passwd_file=$DEMO/passwd" \
 	2>"$DEMO/mount.err" || fail "mount failed: $(cat "$DEMO/mount.err")"
 is_mounted "$MNT" || fail "osslivefs exited 0 but $MNT is not mounted"
 say "demo: mounted $BUCKET on $MNT"
@@ -114,9 +114,11 @@ control ingest/start "{\"channel\": \"$CHANNEL\", \"remote_addr\": \"192.0.2.10:
 	\"bandwidth\": 1500000, \"codec\": \"H264\"},
 	\"audio\": {\"bandwidth\": 64000, \"sample_rate\": 44100, \"codec\": \"AAC\"}}" ||
 	fail "ingest/start failed"
-for i in 1 2 3; do
-	control ingest/segment "{\"channel\": \"$CHANNEL\", \"duration\": 5}" ||
-		fail "ingest/segment failed"
+# Segments are stored once complete: the last one started 5 s ago.
+now=$(date +%s)
+for ago in 15 10 5; do
+	control ingest/segment "{\"channel\": \"$CHANNEL\", \"duration\": 5,
+		\"time\": $((now - ago))}" || fail "ingest/segment failed"
 done
 say "demo: simulated an ingest into $CHANNEL: 3 segments of 5 s"
 
