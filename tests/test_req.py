@@ -660,3 +660,77 @@ def test_rtmp_url_path_style() -> None:
     base, q = split_rtmp(res.out["rtmp_url"])
     assert base == "rtmp://127.0.0.1:9000/live/" + uri_encode(CHANNEL, keep_slash=False)
     assert q["Signature"] == rtmp_signature(int(q["Expires"]), CHANNEL, None)
+
+
+def test_threads_share_one_engine(server: Recorder) -> None:
+    """Four threads on one engine: every request succeeds and idle
+    connections are reused across threads (at most one per thread)."""
+    res = reqtool(*local(server, "--key", "c", "--query", "live",
+                         "--threads", "4", "--repeat", "25"))
+    assert res.rc == 0, res.stdout + res.stderr
+    assert (res.out["requests"], res.out["failures"]) == ("100", "0")
+    assert len(server.requests) == 100
+    assert 1 <= server.connections <= 4
+    for rec in server.requests[::10]:
+        h = rec.lower_headers()
+        assert h["authorization"] == v4_authorization("GET", h, "c", [("live", None)])
+
+
+# ---- against the project's emulator (it verifies signatures like OSS) -------
+
+CONFIG_XML = b"<LiveChannelConfiguration><Target><Type>HLS</Type></Target></LiveChannelConfiguration>"
+
+
+def emu_args(emulator, ak: str = "AKID", sk: str = "SECRET", token: str | None = None,
+             sigv1: bool = False) -> list[str]:
+    args = ["--url", emulator.url, "--bucket", emulator.bucket, "--region", emulator.region,
+            "--ak", ak, "--sk", sk, "--retries", "0"]
+    return args + (["--token", token] if token else []) + (["--sigv1"] if sigv1 else [])
+
+
+@pytest.mark.parametrize("sigv1", [False, True], ids=["v4", "v1"])
+@pytest.mark.parametrize("sts", [False, True], ids=["ak", "sts"])
+def test_emulator_accepts_signatures(emulator, tmp_path: Path, sigv1: bool, sts: bool) -> None:
+    creds = dict(ak="STSKEY", sk="STSSECRET", token="STSTOKEN") if sts else {}
+    args = emu_args(emulator, sigv1=sigv1, **creds)
+    body = tmp_path / "config.xml"
+    body.write_bytes(CONFIG_XML)
+    put = reqtool(*args, "--method", "PUT", "--key", CHANNEL, "--query", "live",
+                  "--header", "Content-Type: application/xml", "--body-file", str(body))
+    assert (put.rc, put.out["status"]) == (0, "200"), put.stdout
+    out = tmp_path / "stat.xml"
+    stat = reqtool(*args, "--key", CHANNEL, "--query", "live", "--query", "comp=stat",
+                   "--out", str(out))
+    assert (stat.rc, stat.out["status"]) == (0, "200"), stat.stdout
+    assert b"<Status>Idle</Status>" in out.read_bytes()
+    listing = reqtool(*args, "--query", "live", "--query", "prefix=my ch",
+                      "--query", "marker=", "--query", "max-keys=5", "--out", str(out))
+    assert listing.rc == 0, listing.stdout
+    assert f"<Name>{CHANNEL}</Name>".encode() in out.read_bytes()
+    status = reqtool(*args, "--method", "PUT", "--key", CHANNEL, "--query", "live",
+                     "--query", "status=disabled")
+    assert status.rc == 0, status.stdout
+    delete = reqtool(*args, "--method", "DELETE", "--key", CHANNEL, "--query", "live")
+    assert (delete.rc, delete.out["status"]) == (0, "204"), delete.stdout
+
+
+def test_emulator_errors(emulator) -> None:
+    bad = reqtool(*emu_args(emulator, sk="WRONG"), "--key", "c", "--query", "live")
+    assert (bad.out["status"], bad.out["errno"], bad.out["code"]) == \
+        ("403", "EACCES", "SignatureDoesNotMatch")
+    assert len(bad.out["request_id"]) == 24
+    head = reqtool(*emu_args(emulator), "--method", "HEAD", "--key", "nochannel/x.ts")
+    assert (head.out["status"], head.out["errno"], head.out["code"]) == \
+        ("404", "ENOENT", "NoSuchKey")
+    vod = reqtool(*emu_args(emulator), "--method", "POST", "--key", "nochan/v.m3u8",
+                  "--query", "vod", "--query", "startTime=1", "--query", "endTime=100")
+    assert vod.rc == 1 and vod.out["status"] == "400"
+
+
+def test_emulator_faults_retried(emulator) -> None:
+    status, _ = emulator.control("/-/faults", {"count": 2, "method": "GET", "status": 503})
+    assert status == 200
+    emulator.control("/-/stats/reset", {})
+    res = reqtool(*emu_args(emulator)[:-2], "--retries", "2", "--query", "live")
+    assert res.rc == 0, res.stdout
+    assert emulator.stats().get("ListLiveChannel") == 3

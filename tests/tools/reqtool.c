@@ -7,17 +7,21 @@
  *           [--timeout S] [--loglevel LEVEL]
  *           [--method M] [--key K] [--query K[=V]]... [--header 'N: V']...
  *           [--body-file F] [--max-response N] [--out FILE] [--repeat N]
+ *           [--threads T]
  *   reqtool ... --rtmp CHANNEL [--playlist P] [--expires N]
  *
  * Prints "name value" lines on stdout: the engine's host, region and
  * addressing, then per request status, errno (a name such as EACCES),
  * the OSS code, message and request id, and the captured headers.
+ * With --threads T, T threads share one engine and each makes --repeat
+ * requests; only the totals "requests N" and "failures N" are printed.
  * Exit status: 0 when every request succeeded, 1 when one failed, 2 for
  * usage errors.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +46,7 @@ struct opts {
 	const char *out_file;
 	size_t max_response;
 	long repeat;
+	long threads;
 	const char *rtmp;
 	const char *playlist;
 	long expires;
@@ -52,7 +57,7 @@ enum {
 	OPT_AK, OPT_SK, OPT_TOKEN, OPT_RETRIES, OPT_CONNECT_TIMEOUT,
 	OPT_TIMEOUT, OPT_LOGLEVEL, OPT_METHOD, OPT_KEY, OPT_QUERY, OPT_HEADER,
 	OPT_BODY_FILE, OPT_MAX_RESPONSE, OPT_OUT, OPT_REPEAT, OPT_RTMP,
-	OPT_PLAYLIST, OPT_EXPIRES,
+	OPT_PLAYLIST, OPT_EXPIRES, OPT_THREADS,
 };
 
 static const struct option long_opts[] = {
@@ -79,6 +84,7 @@ static const struct option long_opts[] = {
 	{ "rtmp", required_argument, NULL, OPT_RTMP },
 	{ "playlist", required_argument, NULL, OPT_PLAYLIST },
 	{ "expires", required_argument, NULL, OPT_EXPIRES },
+	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -139,6 +145,7 @@ static int parse_number_opt(int opt, const char *arg, struct opts *o)
 	case OPT_MAX_RESPONSE: o->max_response = (size_t)v; break;
 	case OPT_REPEAT: o->repeat = v; break;
 	case OPT_EXPIRES: o->expires = v; break;
+	case OPT_THREADS: o->threads = v; break;
 	}
 	return 0;
 }
@@ -234,10 +241,10 @@ static void print_resp(int err, const struct req_resp *resp)
 	fflush(stdout);
 }
 
-static int do_requests(struct req_engine *e, const struct opts *o,
-		       const char *body, size_t body_len)
+static struct req make_req(const struct opts *o, const char *body,
+			   size_t body_len)
 {
-	const struct req r = {
+	return (struct req){
 		.method = o->method,
 		.key = o->key,
 		.query = o->query,
@@ -248,6 +255,12 @@ static int do_requests(struct req_engine *e, const struct opts *o,
 		.body_len = body_len,
 		.max_response = o->max_response,
 	};
+}
+
+static int do_requests(struct req_engine *e, const struct opts *o,
+		       const char *body, size_t body_len)
+{
+	const struct req r = make_req(o, body, body_len);
 	int failed = 0;
 	long i;
 
@@ -264,6 +277,54 @@ static int do_requests(struct req_engine *e, const struct opts *o,
 		req_resp_free(&resp);
 	}
 	return failed;
+}
+
+struct worker {
+	pthread_t tid;
+	struct req_engine *e;
+	struct req r;
+	long repeat;
+	long failures;
+};
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	long i;
+
+	for (i = 0; i < w->repeat; i++) {
+		struct req_resp resp;
+
+		if (req_perform(w->e, &w->r, &resp))
+			w->failures++;
+		req_resp_free(&resp);
+	}
+	return NULL;
+}
+
+/* --threads: many threads on one engine, as FUSE threads are. */
+static int do_threads(struct req_engine *e, const struct opts *o,
+		      const char *body, size_t body_len)
+{
+	struct worker *w = calloc((size_t)o->threads, sizeof(*w));
+	long i, started = 0, failures = 0;
+
+	if (!w)
+		return 1;
+	for (i = 0; i < o->threads; i++) {
+		w[i] = (struct worker){ .e = e, .repeat = o->repeat,
+					.r = make_req(o, body, body_len) };
+		if (pthread_create(&w[i].tid, NULL, worker_run, &w[i]) != 0)
+			break;
+		started++;
+	}
+	for (i = 0; i < started; i++) {
+		pthread_join(w[i].tid, NULL);
+		failures += w[i].failures;
+	}
+	free(w);
+	printf("requests %ld\nfailures %ld\n", started * o->repeat, failures);
+	return failures || started < o->threads;
 }
 
 static int do_rtmp(struct req_engine *e, const struct opts *o)
@@ -301,6 +362,8 @@ static int run(struct opts *o)
 	} else if (o->body_file && read_file(o->body_file, &body, &body_len)) {
 		fprintf(stderr, "reqtool: cannot read %s\n", o->body_file);
 		rc = 2;
+	} else if (o->threads > 0) {
+		rc = do_threads(e, o, body, body_len);
 	} else {
 		rc = do_requests(e, o, body, body_len);
 	}
