@@ -36,6 +36,10 @@
 #define BACKOFF_FIRST_MS 100
 #define BACKOFF_MAX_MS 3200
 
+#ifndef OSSLIVEFS_VERSION
+#define OSSLIVEFS_VERSION "dev"
+#endif
+
 struct req_engine {
 	char *scheme;           /* "http" or "https" */
 	char *host;             /* "oss-cn-hangzhou.aliyuncs.com", "127.0.0.1:PORT" */
@@ -654,6 +658,7 @@ static int prepare_headers(const struct req_engine *e, const struct req *r,
 struct xfer {
 	struct req_resp *resp;
 	size_t max_body;
+	long status;            /* of the status line being received */
 	size_t alloc;
 	bool too_large;
 	char *oss_err;          /* the x-oss-err header (base64 error XML) */
@@ -664,8 +669,13 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
 	struct xfer *x = userp;
 	struct req_resp *resp = x->resp;
 	size_t n = size * nmemb;
+	size_t limit = x->max_body;
 
-	if (n > x->max_body - resp->body_len) {
+	/* An error body is read whole (up to its own cap) even when a small
+	 * ranged read set a small limit: its Code decides the errno. */
+	if (x->status >= 300 && limit < MAX_ERROR_XML)
+		limit = MAX_ERROR_XML;
+	if (n > limit - resp->body_len) {
 		x->too_large = true;
 		return 0;               /* aborts the transfer */
 	}
@@ -737,6 +747,19 @@ static void header_field(struct xfer *x, const char *name, size_t nlen,
 		x->oss_err = strndup(v, vlen);
 }
 
+/* "HTTP/1.1 404 Not Found" -> 404 */
+static long status_of(const char *line, size_t n)
+{
+	const char *sp = memchr(line, ' ', n);
+	long status = 0;
+
+	if (!sp)
+		return 0;
+	for (sp++; sp < line + n && *sp >= '0' && *sp <= '9'; sp++)
+		status = status * 10 + (*sp - '0');
+	return status;
+}
+
 static size_t header_cb(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct xfer *x = userp;
@@ -745,6 +768,7 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *userp)
 
 	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
 		headers_reset(x);
+		x->status = status_of(data, n);
 		return n;
 	}
 	colon = memchr(data, ':', n);
@@ -932,6 +956,7 @@ static void setup_handle(const struct req_engine *e, CURL *c, const char *url,
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "osslivefs/" OSSLIVEFS_VERSION);
 	setup_method(c, r);
 }
 

@@ -315,6 +315,7 @@ def test_signed_request_matches_spec(server: Recorder, style: str, sigv1: bool) 
         want = v4_authorization("GET", h, CHANNEL, STAT_QUERY)
     assert h["authorization"] == want
     assert "content-type" not in h and "expect" not in h
+    assert h["user-agent"].startswith("osslivefs/")
 
 
 def test_v1_vector_h2_shape(server: Recorder) -> None:
@@ -414,6 +415,17 @@ def test_body_written_and_size_cap(server: Recorder, tmp_path: Path) -> None:
 
 
 # ---- errors and retries ------------------------------------------------------
+
+def test_error_body_read_past_small_limit(server: Recorder) -> None:
+    """A small ranged read still gets the Code of a larger error body."""
+    server.replies = [error_reply(416, "InvalidRange", "The requested range is not valid. " * 4,
+                                  "5C3D8D2A0ACA54D87B43ABCD")]
+    res = reqtool(*local(server, "--key", "ch/1.ts", "--header", "Range: bytes=900-999",
+                         "--max-response", "100"))
+    assert res.rc == 1
+    assert (res.out["status"], res.out["code"]) == ("416", "InvalidRange")
+    assert res.out["message"].startswith("The requested range is not valid.")
+
 
 def error_reply(status: int, code: str, message: str, rid: str) -> Reply:
     body = ERROR_XML.format(code=code, message=message, rid=rid).encode()
