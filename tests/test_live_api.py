@@ -315,3 +315,16 @@ def test_faults_are_eio(emu: Emulator) -> None:
                               "body": "truncated"})
     fails(emu, errno.EIO, "list")
     assert ok(emu, "stat", "ch") == "status idle\n"
+
+
+def test_publish_url_verifies(emu: Emulator) -> None:
+    ok(emu, "put", "cam 1")
+    emu.reset_stats()
+    for args in (("publish", "cam 1"), ("publish", "cam 1", "other.m3u8")):
+        url = ok(emu, *args).rstrip("\n")
+        assert url.startswith(f"rtmp://127.0.0.1:{emu.port}/live/cam%201?")
+        assert ("playlistName=other.m3u8" in url) == (len(args) == 3)
+        status, answer = emu.control("/-/rtmp/verify", {"url": url})
+        assert (status, answer.get("channel")) == (200, "cam 1"), answer
+    assert emu.stats() == {}     # signed locally: no request
+    fails(emu, errno.ENAMETOOLONG, "publish", "x" * 64)
