@@ -118,6 +118,17 @@ static void test_prefixes(void)
 	CHECK_INT(-EAGAIN, parse("", &c, why, sizeof(why)));
 	CHECK_INT(-EAGAIN, parse("  \n", &c, why, sizeof(why)));
 	CHECK_INT(-EAGAIN, parse("<Live", &c, why, sizeof(why)));
+
+	/* cut inside a UTF-8 character: still a prefix */
+	const char *utf8 = "<LiveChannelConfiguration><Description>caf\xc3\xa9</Description>"
+			   "<Target><Type>HLS</Type></Target></LiveChannelConfiguration>";
+	const char *cut = strchr(utf8, '\xc3') + 1;
+	CHECK_INT(-EAGAIN, live_config_parse(utf8, (size_t)(cut - utf8), &c, why, sizeof(why)));
+	CHECK_INT(0, parse(utf8, &c, why, sizeof(why)));
+	CHECK_STR("caf\xc3\xa9", c.description);
+	/* invalid UTF-8 is not well-formed */
+	CHECK_INT(-EINVAL, parse("<LiveChannelConfiguration><Description>\xff</Description>",
+				 &c, why, sizeof(why)));
 }
 
 static void test_malformed(void)
