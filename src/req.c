@@ -529,8 +529,14 @@ static int add_line(struct curl_slist **list, const char *name,
 	struct curl_slist *l;
 	char *line;
 
+	int n;
+
 	/* "Name;" is curl's way to send a header with an empty value. */
-	if (asprintf(&line, *value ? "%s: %s" : "%s;", name, value) < 0)
+	if (*value)
+		n = asprintf(&line, "%s: %s", name, value);
+	else
+		n = asprintf(&line, "%s;", name);
+	if (n < 0)
 		return -ENOMEM;
 	l = curl_slist_append(*list, line);
 	free(line);
@@ -885,7 +891,7 @@ static void fill_http_error(struct xfer *x, long status)
 		parsed = parse_err_header(x->oss_err, err);
 	if (!err->request_id[0])
 		memcpy(err->request_id, header_rid, sizeof(header_rid));
-	if (parsed || !err->message[0])
+	if (parsed)
 		snprintf(err->message, sizeof(err->message),
 			 "HTTP %ld without an OSS error body", status);
 }
