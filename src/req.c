@@ -8,6 +8,16 @@
  * CURLSH that shares the DNS cache, the connection cache and TLS sessions,
  * so a kept-alive connection opened by one thread is reused by the next.
  *
+ * Lifetimes: the engine keeps cfg->creds by pointer (it must outlive the
+ * engine) and copies everything else.  curl_global_init runs with the
+ * first live engine and curl_global_cleanup with the last req_engine_free.
+ *
+ * Query values: NULL sends a bare sub-resource ("?live"); "" drops the
+ * parameter (servers sign "prefix=" differently, spec §8.5).
+ *
+ * Retries: 5xx, 429 and network failures only, re-signed each time, after
+ * 100, 200, 400 ... ms (at most 3.2 s).
+ *
  * libcurl honours the usual http_proxy/https_proxy/no_proxy variables.
  */
 #define _GNU_SOURCE
