@@ -1288,7 +1288,7 @@ def parse_range(spec: Optional[str], size: int, standard: bool) -> Optional[tupl
         return size - n, size - 1
     first = int(a)
     last = int(z) if z else size - 1
-    if first > last:
+    if z and first > last:
         return None
     if first >= size:
         if standard:
