@@ -44,10 +44,12 @@ int sign_v4_authorization(const struct sign_req *r, const char *ak,
 void sign_iso8601_basic(time_t t, char out[17]);
 void sign_http_date(time_t t, char out[30]);
 
-/* RTMP publish URL signature (design §9.6): base64 (not URL-encoded).
- * playlist may be NULL or "". */
+/* RTMP publish URL signature (spec §9.6): base64 (not URL-encoded).
+ * playlist and token (STS) may be NULL or ""; a token is signed as the
+ * python and Java SDKs do (spec §8.2). */
 int sign_rtmp(const char *bucket, const char *channel, const char *playlist,
-	      long expires, const char *sk, char **sts, char **signature);
+	      const char *token, long expires, const char *sk, char **sts,
+	      char **signature);
 
 /* RFC 3986 percent-encoding: unreserved kept, everything else %XX upper hex;
  * keep_slash keeps '/' (for paths). */

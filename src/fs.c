@@ -361,11 +361,10 @@ static int fs_mkdir(const char *path, mode_t mode)
 	int ret;
 
 	(void)mode;
-	ret = parse_path(path, &n);
-	if (ret == 0 && n.type != N_CHAN)
-		ret = -EACCES;
-	if (ret == 0)
-		ret = live_name_check(n.ch);
+	/* Directories exist only at the top: one per channel. */
+	if (parse_path(path, &n) || n.type != N_CHAN)
+		return fail("mkdir", path, -EACCES, "only channel directories can be made", NULL);
+	ret = live_name_check(n.ch);
 	if (ret)
 		return fail("mkdir", path, ret, "not a valid channel name here", NULL);
 	/* PutLiveChannel would silently overwrite an existing channel. */
@@ -606,11 +605,8 @@ static int fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 	int ret;
 
 	(void)mode;
-	ret = parse_path(path, &n);
-	if (ret == 0 && n.type != N_VOBJ)
-		ret = -EACCES;
-	if (ret)
-		return fail("create", path, ret, "files can only be created in vod/", NULL);
+	if (parse_path(path, &n) || n.type != N_VOBJ)
+		return fail("create", path, -EACCES, "files can only be created in vod/", NULL);
 	ret = chan_lookup(c, n.ch, &ci, &err);
 	if (ret)
 		return fail("create", path, ret, NULL, &err);

@@ -274,7 +274,7 @@ struct mount_state {
 	char *url;
 };
 
-static int setup(struct mount_state *m, int foreground)
+static int setup(struct mount_state *m)
 {
 	char msg[512] = "";
 	enum log_level lvl = LOG_LVL_WARN;
@@ -287,7 +287,6 @@ static int setup(struct mount_state *m, int foreground)
 		return -EINVAL;
 	}
 	log_init("osslivefs", 1, lvl);
-	(void)foreground;
 	ret = parse_numbers(&m->opts, &m->num);
 	if (ret)
 		return ret;
@@ -328,13 +327,8 @@ static void teardown(struct mount_state *m)
 	free(m->url);
 }
 
-static int run(struct mount_state *m, struct fuse_args *args,
-	       struct fuse_cmdline_opts *cl)
+static void ctx_setup(struct mount_state *m)
 {
-	struct fuse_loop_config *lc;
-	struct fuse *fuse;
-	int ret = 1;
-
 	m->ctx = (struct fs_ctx){
 		.engine = m->engine,
 		.opt = {
@@ -347,37 +341,57 @@ static int run(struct mount_state *m, struct fuse_args *args,
 		},
 	};
 	fs_ctx_init(&m->ctx);
+}
+
+static int loop(struct fuse *fuse, struct fuse_cmdline_opts *cl)
+{
+	struct fuse_loop_config *lc;
+	int ret;
+
+	if (cl->singlethread)
+		return fuse_loop(fuse) ? 1 : 0;
+	lc = fuse_loop_cfg_create();
+	if (!lc)
+		return 1;
+	fuse_loop_cfg_set_clone_fd(lc, cl->clone_fd);
+	fuse_loop_cfg_set_max_threads(lc, cl->max_threads);
+	/* libfuse 3.14.0 warns about its own "unset" value: skip it. */
+	if (cl->max_idle_threads != UINT_MAX)
+		fuse_loop_cfg_set_idle_threads(lc, cl->max_idle_threads);
+	ret = fuse_loop_mt(fuse, lc) ? 1 : 0;
+	fuse_loop_cfg_destroy(lc);
+	return ret;
+}
+
+/* fuse_new first: it rejects unknown options before anything is sent. */
+static int run(struct mount_state *m, struct fuse_args *args,
+	       struct fuse_cmdline_opts *cl)
+{
+	struct fuse *fuse;
+	int ret = 1;
+
 	fuse = fuse_new(args, fs_operations(), sizeof(struct fuse_operations),
 			&m->ctx);
 	if (!fuse)
-		goto out_ctx;
-	if (fuse_mount(fuse, cl->mountpoint))
+		return 1;
+	if (setup(m))
 		goto out_fuse;
+	ctx_setup(m);
+	if (fuse_mount(fuse, cl->mountpoint))
+		goto out_ctx;
 	if (fuse_daemonize(cl->foreground))
 		goto out_unmount;
 	log_set_foreground(cl->foreground);
 	if (fuse_set_signal_handlers(fuse_get_session(fuse)))
 		goto out_unmount;
-	if (cl->singlethread) {
-		ret = fuse_loop(fuse) ? 1 : 0;
-	} else {
-		lc = fuse_loop_cfg_create();
-		if (!lc)
-			goto out_signals;
-		fuse_loop_cfg_set_clone_fd(lc, cl->clone_fd);
-		fuse_loop_cfg_set_max_threads(lc, 10);
-		fuse_loop_cfg_set_idle_threads(lc, cl->max_idle_threads);
-		ret = fuse_loop_mt(fuse, lc) ? 1 : 0;
-		fuse_loop_cfg_destroy(lc);
-	}
-out_signals:
+	ret = loop(fuse, cl);
 	fuse_remove_signal_handlers(fuse_get_session(fuse));
 out_unmount:
 	fuse_unmount(fuse);
-out_fuse:
-	fuse_destroy(fuse);
 out_ctx:
 	fs_ctx_destroy(&m->ctx);
+out_fuse:
+	fuse_destroy(fuse);
 	return ret;
 }
 
@@ -426,7 +440,7 @@ int main(int argc, char *argv[])
 	}
 	if (cl.debug && !m.opts.loglevel)
 		m.opts.loglevel = strdup("debug");
-	if (add_names(&args, m.opts.bucket) || setup(&m, cl.foreground))
+	if (add_names(&args, m.opts.bucket))
 		goto out_state;
 	ret = run(&m, &args, &cl);
 out_state:

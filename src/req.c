@@ -109,15 +109,13 @@ static void global_put(void)
 
 /* ---- configuration --------------------------------------------------- */
 
-static bool host_is_ip_or_localhost(const char *hostname)
+static bool host_is_ip(const char *hostname)
 {
 	struct in_addr a4;
 
 	if (hostname[0] == '[')         /* curl keeps IPv6 literals bracketed */
 		return true;
-	if (inet_pton(AF_INET, hostname, &a4) == 1)
-		return true;
-	return strcasecmp(hostname, "localhost") == 0;
+	return inet_pton(AF_INET, hostname, &a4) == 1;
 }
 
 static bool region_chars_ok(const char *s, size_t len)
@@ -350,7 +348,7 @@ int req_engine_new(const struct req_config *cfg, struct req_engine **out,
 	}
 	if (!err) {
 		e->path_style = cfg->path_style ||
-				host_is_ip_or_localhost(hostname);
+				host_is_ip(hostname);
 		e->sigv1 = cfg->sigv1;
 		e->creds = cfg->creds;
 		e->retries = cfg->retries;
@@ -1184,15 +1182,18 @@ int req_rtmp_url(struct req_engine *e, const char *channel,
 	long expires = (long)time(NULL) + expires_in;
 	char *sts = NULL, *sig = NULL, *ech = NULL, *esig = NULL;
 	char *eak = NULL, *epl = NULL;
-	bool has_pl = playlist && *playlist;
+	const char *token = e->creds->security_token;
+	bool has_pl = playlist && *playlist, has_tok = token && *token;
+	char *etok = NULL;
 	int err, n;
 
 	*url = NULL;
 	if (!channel || !*channel)
 		return -EINVAL;
-	/* The token is not part of the URL: SDKs disagree (spec §8.2). */
-	err = sign_rtmp(e->bucket, channel, has_pl ? playlist : NULL, expires,
-			e->creds->access_key_secret, &sts, &sig);
+	/* An STS key's URL carries its token, signed as python and Java do
+	 * (spec §8.2): without it OSS cannot know the temporary key. */
+	err = sign_rtmp(e->bucket, channel, has_pl ? playlist : NULL, token,
+			expires, e->creds->access_key_secret, &sts, &sig);
 	if (err)
 		return err;
 	err = -ENOMEM;
@@ -1200,14 +1201,16 @@ int req_rtmp_url(struct req_engine *e, const char *channel,
 	esig = sign_uri_encode(sig, 0);
 	eak = sign_uri_encode(e->creds->access_key_id, 0);
 	epl = has_pl ? sign_uri_encode(playlist, 0) : NULL;
-	if (!ech || !esig || !eak || (has_pl && !epl))
+	etok = has_tok ? sign_uri_encode(token, 0) : NULL;
+	if (!ech || !esig || !eak || (has_pl && !epl) || (has_tok && !etok))
 		goto out;
 	n = asprintf(url,
 		     "rtmp://%s%s%s/live/%s?OSSAccessKeyId=%s&Expires=%ld"
-		     "&Signature=%s%s%s",
+		     "&Signature=%s%s%s%s%s",
 		     e->path_style ? "" : e->bucket, e->path_style ? "" : ".",
 		     e->host, ech, eak, expires, esig,
-		     has_pl ? "&playlistName=" : "", has_pl ? epl : "");
+		     has_pl ? "&playlistName=" : "", has_pl ? epl : "",
+		     has_tok ? "&security-token=" : "", has_tok ? etok : "");
 	if (n < 0)
 		*url = NULL;
 	else
@@ -1219,5 +1222,6 @@ out:
 	free(esig);
 	free(eak);
 	free(epl);
+	free(etok);
 	return err;
 }

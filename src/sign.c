@@ -9,6 +9,7 @@
 #define _GNU_SOURCE    /* asprintf, open_memstream */
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -748,8 +749,10 @@ void sign_http_date(time_t t, char out[30])
 /* ---- RTMP ----------------------------------------------------------------- */
 
 int sign_rtmp(const char *bucket, const char *channel, const char *playlist,
-	      long expires, const char *sk, char **sts, char **signature)
+	      const char *token, long expires, const char *sk, char **sts,
+	      char **signature)
 {
+	bool pl = playlist && *playlist, tok = token && *token;
 	char *s = NULL;
 	int n, err;
 
@@ -758,13 +761,12 @@ int sign_rtmp(const char *bucket, const char *channel, const char *playlist,
 		*sts = NULL;
 	if (!bucket || !channel || !sk)
 		return -EINVAL;
-	/* The only extra parameter we send is playlistName, and only when
-	 * set (an empty one is never sent, spec §8.3). */
-	if (playlist && *playlist)
-		n = asprintf(&s, "%ld\nplaylistName:%s\n/%s/%s", expires,
-			     playlist, bucket, channel);
-	else
-		n = asprintf(&s, "%ld\n/%s/%s", expires, bucket, channel);
+	/* The extra parameters, sorted by name: playlistName, security-token.
+	 * Empty ones are never sent (spec §8.3). */
+	n = asprintf(&s, "%ld\n%s%s%s%s%s%s/%s/%s", expires,
+		     pl ? "playlistName:" : "", pl ? playlist : "", pl ? "\n" : "",
+		     tok ? "security-token:" : "", tok ? token : "", tok ? "\n" : "",
+		     bucket, channel);
 	if (n < 0)
 		return -ENOMEM;
 	err = hmac_base64(EVP_sha1(), sk, s, signature);

@@ -633,7 +633,8 @@ def test_addressing_style() -> None:
                        *extra).out["path_style"]
     assert style("http://127.0.0.1:1") == "1"
     assert style("http://[::1]:1") == "1"
-    assert style("http://localhost:1") == "1"
+    # Only IP hosts are automatic (design §2): *.localhost resolves locally.
+    assert style("http://localhost:1") == "0"
     assert style("https://oss-cn-hangzhou.aliyuncs.com") == "0"
     assert style("https://oss-cn-hangzhou.aliyuncs.com", "--path-style") == "1"
 

@@ -26,6 +26,7 @@ struct vec {
 	const char *region, *product;    /* V4 */
 	time_t t;                        /* V4 signing time; RTMP Expires */
 	const char *playlist;            /* RTMP */
+	const char *token;               /* RTMP, STS */
 	const char *canonical;           /* V4 CanonicalRequest, NULL: not published */
 	const char *sts;                 /* StringToSign, NULL: not published */
 	const char *authorization;       /* header value, NULL: not published */
@@ -539,8 +540,7 @@ static const struct vec vectors[] = {
 				 "Signature=939eae7d5012d444c8d1dd8c68811275928f780a859e41ddbe52cf10a100adb4",
 	},
 
-	/* H.1 RTMP (row 3, with security-token, is not something we sign:
-	 * the SDKs disagree, spec §8.2, and the mount never sends it). */
+	/* H.1 RTMP; row 3 signs the STS token as python and Java do (spec §8.2). */
 	{
 		.name = "H1.1", .kind = RTMP, .bucket = "examplebucket",
 		.key = "test-channel", .playlist = "playlist.m3u8",
@@ -553,6 +553,14 @@ static const struct vec vectors[] = {
 		.key = "test-channel", .t = 1700000000, .sk = "sk",
 		.sts = "1700000000\n/examplebucket/test-channel",
 		.signature = "U1lSsUNzmdhoE8+dzfwKzw37wF0=",
+	},
+	{
+		.name = "H1.3", .kind = RTMP, .bucket = "examplebucket",
+		.key = "test-channel", .playlist = "playlist.m3u8",
+		.token = "token", .t = 1700000000, .sk = "sk",
+		.sts = "1700000000\nplaylistName:playlist.m3u8\nsecurity-token:token\n"
+		       "/examplebucket/test-channel",
+		.signature = "7cM+y5VizEuPlnJSTZ4fAVGTCaU=",
 	},
 
 	/* H.2 V1 per LiveChannel operation */
@@ -1125,8 +1133,8 @@ static int run_vector(const struct vec *v)
 					   &out);
 		break;
 	default:
-		rc = sign_rtmp(v->bucket, v->key, v->playlist, (long)v->t,
-			       v->sk, &sts, &out);
+		rc = sign_rtmp(v->bucket, v->key, v->playlist, v->token,
+			       (long)v->t, v->sk, &sts, &out);
 		break;
 	}
 
@@ -1236,7 +1244,7 @@ static void test_errors(void)
 	CHECK_INT(-EINVAL, sign_v4_authorization(&r, "ak", "sk", "", "oss",
 						 0, NULL, NULL, &out));
 	CHECK(out == NULL, "sign_v4_authorization clears its output on error");
-	CHECK_INT(-EINVAL, sign_rtmp("b", NULL, NULL, 1, "sk", NULL, &out));
+	CHECK_INT(-EINVAL, sign_rtmp("b", NULL, NULL, NULL, 1, "sk", NULL, &out));
 }
 
 /* Repeated x-oss-* headers are joined with ","; values are trimmed; no
