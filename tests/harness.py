@@ -302,8 +302,11 @@ class Emulator:
             daemon=True)
         reader.start()
         reader.join(timeout)
-        self.proc.stdout.close() if result else None
-        return result[0] if result else ""
+        if not result:
+            return ""
+        # Nothing else is ever printed on stdout: close our end.
+        self.proc.stdout.close()
+        return result[0]
 
     def __enter__(self) -> "Emulator":
         return self

@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import urllib.parse
 
@@ -319,3 +320,15 @@ def test_port_file_signals_and_help(tmp_path):
     helptext = subprocess.run([PYTHON, str(EMULATOR), "--help"], capture_output=True,
                               text=True, timeout=30).stdout
     assert "--no-clock-check" in helptext and "--credentials" in helptext
+
+
+def test_control_api_is_loopback_only():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("osslive_emulator", EMULATOR)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    assert mod.is_loopback("127.0.0.1") and mod.is_loopback("127.8.9.1")
+    assert mod.is_loopback("::1") and mod.is_loopback("::ffff:127.0.0.1")
+    assert not mod.is_loopback("192.0.2.2") and not mod.is_loopback("::ffff:10.0.0.1")
+    assert not mod.is_loopback("localhost")

@@ -512,3 +512,11 @@ def test_restart_keeps_channels_history_segments_and_objects(emulator):
     r = c.request("GET", "live one", {"vod": None, "startTime": "1700000000",
                                       "endTime": "1700000001"})
     assert r.status == 200 and b"1700000000000.ts" in r.body
+
+
+def test_vod_channel_name_rules(emulator):
+    c = emulator.client()
+    r = c.request("GET", "n" * 64, {"vod": None, "startTime": "1", "endTime": "2"})
+    assert_error(r, 400, "InvalidArgument", "0044-00000302")
+    r = c.request("POST", "n" * 64 + "/v.m3u8", {"vod": None, "startTime": "1", "endTime": "2"})
+    assert_error(r, 400, "InvalidArgument", "0044-00000302")

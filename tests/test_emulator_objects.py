@@ -185,3 +185,27 @@ def test_keep_alive_and_content_length(emulator):
     r = c.request("GET", "nope", {"live": None})
     assert r.status == 404 and r.header("Content-Length") == str(len(r.body))
     assert c.conn.sock is sock
+
+
+def test_chunked_upload(emulator):
+    c = emulator.client()
+    data = os.urandom(70000)
+    h = c.signed_headers("PUT", "chunked", None)
+    h["Transfer-Encoding"] = "chunked"
+    body = b""
+    for off in range(0, len(data), 30000):
+        part = data[off:off + 30000]
+        body += b"%x\r\n" % len(part) + part + b"\r\n"
+    body += b"0\r\n\r\n"
+    r = c.raw("PUT", c.path("chunked"), h, body)
+    assert r.status == 200, r.body
+    assert c.request("GET", "chunked").body == data
+
+
+def test_unsupported_calls_are_501(emulator):
+    c = emulator.client()
+    for method, key, query in (("GET", "", {"acl": None}), ("POST", "obj", None),
+                               ("PUT", "", None), ("GET", "ch", {"live": None,
+                                                                 "comp": "other"})):
+        r = c.request(method, key, query)
+        assert (r.status, r.code()) == (501, "NotImplemented"), (method, key, query)

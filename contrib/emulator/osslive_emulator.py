@@ -551,14 +551,17 @@ def config_xml(cfg: dict) -> str:
     return "".join(out)
 
 
-def check_channel_name(name: str, ec_prefix: str = "0017") -> None:
+def check_channel_name(name: str, vod: bool = False) -> None:
+    """Channel name rules (spec 2); VOD calls report every violation as EC 0044-00000302."""
     if name == "":
-        raise invalid("The live channel name is empty.", ec_prefix + "-00000257")
+        raise invalid("The live channel name is empty.",
+                      "0044-00000302" if vod else "0017-00000257")
     if len(name.encode("utf-8")) >= 64:
         raise invalid("The live channel name must be shorter than 64 bytes.",
-                      ec_prefix + "-00000258")
+                      "0044-00000302" if vod else "0017-00000258")
     if "/" in name or name.startswith("\\"):
-        raise invalid("The live channel name is invalid.", ec_prefix + "-00000258")
+        raise invalid("The live channel name is invalid.",
+                      "0044-00000302" if vod else "0017-00000258")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1197,7 +1200,7 @@ def op_post_vod(emu: Emulator, req: Request) -> Response:
         raise invalid("The playlist name is missing.", "0044-00000403")
     if not playlist.endswith(".m3u8"):
         raise invalid("PlaylistName must end with .m3u8.", "0044-00000403")
-    check_channel_name(channel, "0044")
+    check_channel_name(channel, vod=True)
     start, end = _vod_range(req)
     segs = _vod_segments(b, channel, start, end)
     meta = b.put_object(req.key, m3u8(segs, channel, 0, True), "application/x-mpegURL")
@@ -1207,7 +1210,7 @@ def op_post_vod(emu: Emulator, req: Request) -> Response:
 def op_get_vod(emu: Emulator, req: Request) -> Response:
     b = req.bucket
     assert b is not None
-    check_channel_name(req.key, "0044")
+    check_channel_name(req.key, vod=True)
     start, end = _vod_range(req)
     body = m3u8(_vod_segments(b, req.key, start, end), req.key, 0, True)
     return Response(200, body, [("Content-Type", "application/x-mpegURL"),
