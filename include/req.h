@@ -76,6 +76,11 @@ struct req_resp {
 int req_perform(struct req_engine *e, const struct req *r, struct req_resp *resp);
 void req_resp_free(struct req_resp *resp);
 
+/* The versions of libcurl, OpenSSL and libxml2 loaded at run time
+ * (static strings), for --version. */
+void req_library_versions(const char **curl, const char **openssl,
+			  const char **libxml2);
+
 /* The signed RTMP publish URL of a channel, valid for expires_in seconds:
  * rtmp://<bucket>.<host>/live/<ch>?OSSAccessKeyId=..&Expires=..&Signature=..[&playlistName=..] */
 int req_rtmp_url(struct req_engine *e, const char *channel,

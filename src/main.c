@@ -8,13 +8,11 @@
  * itself with one clear line and exit status 1.
  */
 #define _GNU_SOURCE
-#include <curl/curlver.h>
 #include <errno.h>
 #include <fuse.h>
 #include <fuse_lowlevel.h>
-#include <libxml/xmlversion.h>
 #include <limits.h>
-#include <openssl/crypto.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,11 +107,14 @@ static void usage(const char *prog)
 
 static void version(void)
 {
+	const char *curl, *openssl, *libxml2;
+
+	req_library_versions(&curl, &openssl, &libxml2);
 	printf("osslivefs version %s\n", OSSLIVEFS_VERSION);
 	printf("libfuse version %s\n", fuse_pkgversion());
-	printf("libcurl version %s\n", LIBCURL_VERSION);
-	printf("OpenSSL version %s\n", OpenSSL_version(OPENSSL_VERSION));
-	printf("libxml2 version %s\n", LIBXML_DOTTED_VERSION);
+	printf("libcurl version %s\n", curl);
+	printf("OpenSSL version %s\n", openssl);
+	printf("libxml2 version %s\n", libxml2);
 }
 
 static int opt_proc(void *data, const char *arg, int key,
@@ -384,6 +385,8 @@ static int run(struct mount_state *m, struct fuse_args *args,
 	log_set_foreground(cl->foreground);
 	if (fuse_set_signal_handlers(fuse_get_session(fuse)))
 		goto out_unmount;
+	/* libfuse ends the loop on SIGHUP; a mount outlives its terminal. */
+	signal(SIGHUP, SIG_IGN);
 	ret = loop(fuse, cl);
 	fuse_remove_signal_handlers(fuse_get_session(fuse));
 out_unmount:

@@ -33,6 +33,8 @@
 #include <curl/curl.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlversion.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "log.h"
@@ -1224,4 +1226,18 @@ out:
 	free(epl);
 	free(etok);
 	return err;
+}
+
+/* ---- versions ----------------------------------------------------------- */
+
+void req_library_versions(const char **curl, const char **openssl,
+			  const char **libxml2)
+{
+	static char xml[32];
+	int v = atoi(xmlParserVersion);     /* "20914" is 2.9.14 */
+
+	snprintf(xml, sizeof(xml), "%d.%d.%d", v / 10000, v / 100 % 100, v % 100);
+	*curl = curl_version_info(CURLVERSION_NOW)->version;
+	*openssl = OpenSSL_version(OPENSSL_VERSION);
+	*libxml2 = xml;
 }
