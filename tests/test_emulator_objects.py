@@ -209,3 +209,11 @@ def test_unsupported_calls_are_501(emulator):
                                                                  "comp": "other"})):
         r = c.request(method, key, query)
         assert (r.status, r.code()) == (501, "NotImplemented"), (method, key, query)
+
+
+def test_common_response_headers(emulator):
+    r = emulator.client().request("GET", "", {"live": None})
+    assert r.header("Server") == "AliyunOSS"
+    assert r.header("Date").endswith(" GMT")
+    assert r.header("x-oss-server-time").isdigit()
+    assert r.header("Content-Type") == "application/xml"

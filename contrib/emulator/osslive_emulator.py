@@ -1515,12 +1515,14 @@ def rtmp_check(emu: Emulator, url: str, for_publish: bool) -> tuple[Bucket, str]
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "AliyunOSS"
-    sys_version = ""
     emu: Emulator  # set on the subclass made by make_server
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         if self.emu.verbose:
             sys.stderr.write("emulator: %s %s\n" % (self.address_string(), format % args))
+
+    def version_string(self) -> str:
+        return self.server_version
 
     def setup(self) -> None:
         super().setup()
@@ -1704,7 +1706,8 @@ class Handler(BaseHTTPRequestHandler):
         if not raw.strip():
             return {}
         ctype = (self.headers.get("Content-Type") or "").lower()
-        if "x-www-form-urlencoded" in ctype:
+        # curl -d sends JSON as form-urlencoded: a body that looks like JSON is JSON.
+        if "x-www-form-urlencoded" in ctype and not raw.lstrip().startswith(b"{"):
             return {k: v for k, v, _ in parse_query(raw.decode("utf-8").replace("+", " "))}
         try:
             v = json.loads(raw)
@@ -1817,8 +1820,8 @@ def parse_credentials(spec: str) -> dict[str, Credential]:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         description="Local emulator of the Alibaba Cloud OSS LiveChannel API and object calls. "
-                    "Prints 'listening on http://HOST:PORT' as its first stdout line once ready. "
-                    "See the module docstring for the control API under /-/.")
+                    "Prints 'listening on http://HOST:PORT' as its first stdout line once ready.",
+        epilog=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default 0)")
     p.add_argument("--port-file", help="write the bound port to this file")
