@@ -332,3 +332,20 @@ def test_control_api_is_loopback_only():
     assert mod.is_loopback("::1") and mod.is_loopback("::ffff:127.0.0.1")
     assert not mod.is_loopback("192.0.2.2") and not mod.is_loopback("::ffff:10.0.0.1")
     assert not mod.is_loopback("localhost")
+
+
+def test_several_buckets(tmp_path):
+    with Emulator().start(tmp_path / "d", "one", "AKID:SECRET",
+                          extra_args=["--bucket", "two"]) as emu:
+        c1 = emu.client()
+        assert c1.request("PUT", "ch", LIVE, MINIMAL).status == 200
+        c2 = emu.client()
+        c2.bucket = "two"
+        assert c2.request("GET", "ch", LIVE).status == 404
+        assert emu.control("/-/ingest/start", {"channel": "ch"})[0] == 400
+        assert emu.control("/-/ingest/start", {"bucket": "one", "channel": "ch"})[0] == 200
+        assert c2.request("PUT", "ch", LIVE, MINIMAL).status == 200
+        stat = c1.request("GET", "ch", {"live": None, "comp": "stat"}).xml().findtext("Status")
+        assert stat == "Live"
+        assert c2.request("GET", "ch", {"live": None, "comp": "stat"}).xml().findtext(
+            "Status") == "Idle"

@@ -217,3 +217,27 @@ def test_common_response_headers(emulator):
     assert r.header("Date").endswith(" GMT")
     assert r.header("x-oss-server-time").isdigit()
     assert r.header("Content-Type") == "application/xml"
+
+
+def test_concurrent_ranged_readers(emulator):
+    import threading
+    data = os.urandom(2 * 1024 * 1024)
+    assert emulator.client().request("PUT", "cc/obj", body=data).status == 200
+    errors: list[str] = []
+
+    def reader(n: int) -> None:
+        c = emulator.client()
+        for i in range(20):
+            off = (n * 7919 + i * 104729) % (len(data) - 65536)
+            r = c.request("GET", "cc/obj", headers={"Range": "bytes=%d-%d" % (off, off + 65535)})
+            if r.status != 206 or r.body != data[off:off + 65536]:
+                errors.append("reader %d request %d: %d" % (n, i, r.status))
+        c.close()
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert emulator.stats()["GetObject"] == 160
