@@ -481,6 +481,48 @@ def test_wrong_secret_refuses_to_start(emulator, tmp_path):
     assert not os.path.ismount(tmp_path / "m")
 
 
+@pytest.mark.parametrize("bucket,opts,needles", [
+    ("nobucket", "url=http://localhost:{port},region=cn-hangzhou",
+     ["OSS 404 NoSuchBucket", "hint: check the bucket name"]),
+    ("testbucket", "url=http://localhost:{port},region=cn-shanghai",
+     ["OSS 403", "hint:"]),
+    ("testbucket", "url=http://localhost:1,region=cn-hangzhou,retries=0",
+     ["NetworkError", "hint: check the endpoint URL and the network"]),
+])
+def test_wrong_bucket_region_or_endpoint_refuses_to_start(emulator, tmp_path, bucket,
+                                                          opts, needles):
+    pw = tmp_path / "pw"
+    pw.write_text("AKID:SECRET\n")
+    pw.chmod(0o600)
+    (tmp_path / "m").mkdir()
+    r = run_osslivefs([bucket, str(tmp_path / "m"), "-o",
+                       opts.format(port=emulator.port) + f",passwd_file={pw}"])
+    assert r.returncode == 1
+    assert len(r.stderr.splitlines()) == 1, r.stderr
+    for needle in needles:
+        assert needle in r.stderr
+    assert not os.path.ismount(tmp_path / "m")
+
+
+def test_wrong_clock_refuses_to_start(tmp_path):
+    from harness import Emulator
+    emu = Emulator().start(tmp_path / "emu", "testbucket", "AKID:SECRET",
+                           extra_args=["--clock-offset", "3600"])
+    try:
+        pw = tmp_path / "pw"
+        pw.write_text("AKID:SECRET\n")
+        pw.chmod(0o600)
+        (tmp_path / "m").mkdir()
+        r = run_osslivefs(["testbucket", str(tmp_path / "m"), "-o",
+                           f"url=http://localhost:{emu.port},region=cn-hangzhou,"
+                           f"passwd_file={pw}"])
+    finally:
+        emu.stop()
+    assert r.returncode == 1
+    assert "OSS 403 RequestTimeTooSkewed" in r.stderr
+    assert "hint: the clock of this machine is off" in r.stderr
+
+
 @pytest.mark.parametrize("opts,needle", [
     ("region=cn-hangzhou,bogus_option", "bogus_option"),
     ("region=cn-hangzhou,cache_ttl=abc", "cache_ttl=abc"),

@@ -673,10 +673,12 @@ class Credential:
 
 
 class Auth:
-    def __init__(self, creds: dict[str, Credential], region: str, clock_check: bool):
+    def __init__(self, creds: dict[str, Credential], region: str, clock_check: bool,
+                 clock_offset: float = 0.0):
         self.creds = creds
         self.region = region
         self.clock_check = clock_check
+        self.clock_offset = clock_offset
 
     # -- V1 ---------------------------------------------------------------------------------
 
@@ -756,7 +758,7 @@ class Auth:
             return
         if when is None:
             raise OssError(403, "AccessDenied", "OSS authentication requires a valid Date.")
-        now = time.time()
+        now = time.time() + self.clock_offset
         t = when.timestamp()
         if abs(now - t) > MAX_SKEW:
             raise OssError(403, "RequestTimeTooSkewed", extra=[
@@ -1836,6 +1838,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-clock-check", dest="clock_check", action="store_false",
                    help="accept any request date (the check, on by default, answers 403 "
                         "RequestTimeTooSkewed beyond 15 minutes of skew)")
+    p.add_argument("--clock-offset", type=float, default=0.0, metavar="SECONDS",
+                   help="pretend the server clock is this far ahead (negative: behind), to "
+                        "show how a client with a wrong clock is refused")
     p.add_argument("-v", "--verbose", action="store_true", help="log every request on stderr")
     return p
 
@@ -1858,7 +1863,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     region = args.region[4:] if args.region.startswith("oss-") else args.region
     os.makedirs(args.data, exist_ok=True)
-    emu = Emulator(args.bucket, args.data, Auth(args.credentials, region, args.clock_check),
+    emu = Emulator(args.bucket, args.data, Auth(args.credentials, region, args.clock_check,
+                                                   args.clock_offset),
                    args.verbose)
     server = make_server(emu, args.host, args.port)
     port = server.server_address[1]
