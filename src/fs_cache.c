@@ -117,7 +117,8 @@ int chan_lookup(struct fs_ctx *c, const char *name, struct chan_info *out,
 	pthread_mutex_lock(&c->chans.lock);
 	ret = chan_refresh(c, err);
 	if (ret == 0) {
-		lc = bsearch(name, c->chans.list.items, c->chans.list.n,
+		lc = c->chans.list.n == 0 ? NULL :
+		     bsearch(name, c->chans.list.items, c->chans.list.n,
 			     sizeof(*lc), cmp_channel);
 		if (!lc)
 			ret = -ENOENT;
