@@ -11,6 +11,7 @@
 #include <libxml/tree.h>
 
 #include "live.h"
+#include "api.h"
 #include "live_xml.h"
 #include "req.h"
 #include "xml.h"
@@ -42,32 +43,12 @@ static int check_name(const char *name, const char *op, struct oss_error *err)
 	return rc;
 }
 
-/* Perform r; on failure copy the engine's error record.  resp is always
- * to be freed by the caller. */
-static int perform(struct req_engine *e, const struct req *r,
-		   struct req_resp *resp, struct oss_error *err)
-{
-	int rc;
-
-	*resp = (struct req_resp){ .content_length = -1 };
-	rc = req_perform(e, r, resp);
-	if (rc && err)
-		*err = resp->err;
-	return rc;
-}
-
 /* A 2xx answer whose body is not what the operation returns. */
 static int bad_body(const struct req_resp *resp, const char *op,
 		    struct oss_error *err)
 {
-	if (err) {
-		*err = resp->err;
-		err->status = resp->status;
-		snprintf(err->code, sizeof(err->code), "InvalidResponse");
-		snprintf(err->message, sizeof(err->message),
-			 "%s: the answer is not the expected XML document", op);
-	}
-	return -EIO;
+	return api_bad_answer(resp, op, "the answer is not the expected XML document",
+			      err);
 }
 
 /* A call whose only output is its status. */
@@ -75,7 +56,7 @@ static int simple(struct req_engine *e, const struct req *r,
 		  struct oss_error *err)
 {
 	struct req_resp resp;
-	int rc = perform(e, r, &resp, err);
+	int rc = api_perform(e, r, &resp, err);
 
 	req_resp_free(&resp);
 	return rc;
@@ -95,13 +76,8 @@ static int list_page(struct req_engine *e, const char *prefix,
 	struct req_resp resp;
 	int rc;
 
-	/* Empty ordinary parameters sign differently across SDKs (spec
-	 * §8.5): never send one. */
-	if (prefix && prefix[0])
-		q[nq++] = (struct req_param){ "prefix", prefix };
-	if (marker && marker[0])
-		q[nq++] = (struct req_param){ "marker", marker };
-	rc = perform(e, &(struct req){ .method = "GET", .query = q,
+	nq = api_add_paging(q, nq, prefix, marker);
+	rc = api_perform(e, &(struct req){ .method = "GET", .query = q,
 				       .nquery = nq }, &resp, err);
 	out->requests++;
 	if (rc == 0) {
@@ -188,7 +164,7 @@ int live_put(struct req_engine *e, const char *name,
 	len = put_body(c, &body);
 	if (len < 0)
 		return len;
-	rc = perform(e, &(struct req){ .method = "PUT", .key = name,
+	rc = api_perform(e, &(struct req){ .method = "PUT", .key = name,
 				       .query = q, .nquery = 1,
 				       .headers = h, .nheaders = 1,
 				       .body = body, .body_len = (size_t)len },
@@ -214,7 +190,7 @@ int live_get_info(struct req_engine *e, const char *name,
 	rc = check_name(name, "GetLiveChannelInfo", err);
 	if (rc)
 		return rc;
-	rc = perform(e, &(struct req){ .method = "GET", .key = name,
+	rc = api_perform(e, &(struct req){ .method = "GET", .key = name,
 				       .query = q, .nquery = 1 }, &resp, err);
 	if (rc == 0) {
 		rc = live_parse_info(resp.body, resp.body_len, out, why,
@@ -268,7 +244,7 @@ int live_get_stat(struct req_engine *e, const char *name, struct live_stat *out,
 	rc = check_name(name, "GetLiveChannelStat", err);
 	if (rc)
 		return rc;
-	rc = perform(e, &(struct req){ .method = "GET", .key = name,
+	rc = api_perform(e, &(struct req){ .method = "GET", .key = name,
 				       .query = q, .nquery = 2 }, &resp, err);
 	if (rc == 0) {
 		rc = live_parse_stat(resp.body, resp.body_len, out);
@@ -291,7 +267,7 @@ int live_get_history(struct req_engine *e, const char *name,
 	rc = check_name(name, "GetLiveChannelHistory", err);
 	if (rc)
 		return rc;
-	rc = perform(e, &(struct req){ .method = "GET", .key = name,
+	rc = api_perform(e, &(struct req){ .method = "GET", .key = name,
 				       .query = q, .nquery = 2 }, &resp, err);
 	if (rc == 0) {
 		rc = live_parse_history(resp.body, resp.body_len, out);
@@ -350,7 +326,7 @@ int live_get_vod(struct req_engine *e, const char *name, time_t start,
 		return rc;
 	snprintf(s, sizeof(s), "%" PRIdMAX, (intmax_t)start);
 	snprintf(t, sizeof(t), "%" PRIdMAX, (intmax_t)end);
-	rc = perform(e, &(struct req){ .method = "GET", .key = name,
+	rc = api_perform(e, &(struct req){ .method = "GET", .key = name,
 				       .query = q, .nquery = 3 }, &resp, err);
 	if (rc == 0) {
 		/* Hand the body over rather than copying it. */

@@ -6,37 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "live_xml.h"
 #include "obj.h"
 #include "req.h"
 
 #define PAGE_KEYS  "1000"
 #define RANGE_SLACK (64 * 1024)   /* headroom over the bytes asked for */
-
-static int perform(struct req_engine *e, const struct req *r,
-		   struct req_resp *resp, struct oss_error *err)
-{
-	int rc;
-
-	*resp = (struct req_resp){ .content_length = -1 };
-	rc = req_perform(e, r, resp);
-	if (rc && err)
-		*err = resp->err;
-	return rc;
-}
-
-static int bad_answer(const struct req_resp *resp, const char *op,
-		      const char *what, struct oss_error *err)
-{
-	if (err) {
-		*err = resp->err;
-		err->status = resp->status;
-		snprintf(err->code, sizeof(err->code), "InvalidResponse");
-		snprintf(err->message, sizeof(err->message), "%s: %s", op,
-			 what);
-	}
-	return -EIO;
-}
 
 /* --- ListObjects ----------------------------------------------------- */
 
@@ -52,18 +28,14 @@ static int list_page(struct req_engine *e, const char *prefix,
 	struct req_resp resp;
 	int rc;
 
-	/* Never an empty ordinary parameter (spec §8.5). */
-	if (prefix && prefix[0])
-		q[nq++] = (struct req_param){ "prefix", prefix };
-	if (marker && marker[0])
-		q[nq++] = (struct req_param){ "marker", marker };
-	rc = perform(e, &(struct req){ .method = "GET", .query = q,
+	nq = api_add_paging(q, nq, prefix, marker);
+	rc = api_perform(e, &(struct req){ .method = "GET", .query = q,
 				       .nquery = nq }, &resp, err);
 	out->requests++;
 	if (rc == 0) {
 		rc = obj_parse_list(resp.body, resp.body_len, prefix, out, next);
 		if (rc == -EIO)
-			bad_answer(&resp, "ListObjects",
+			api_bad_answer(&resp, "ListObjects",
 				   "the answer is not a ListBucketResult", err);
 	}
 	req_resp_free(&resp);
@@ -127,7 +99,7 @@ static int copy_range(const struct req_resp *resp, off_t off, size_t len,
 	if (resp->status == 206) {
 		if (range_start(resp->content_range, &start) < 0 ||
 		    start != (long long)off)
-			return bad_answer(resp, "GetObject",
+			return api_bad_answer(resp, "GetObject",
 					  "Content-Range does not match the Range asked for",
 					  err);
 	} else {
@@ -171,7 +143,7 @@ int obj_get_range(struct req_engine *e, const char *key, off_t off, size_t len,
 		return 0;
 	snprintf(range, sizeof(range), "bytes=%" PRIdMAX "-%" PRIdMAX,
 		 (intmax_t)off, (intmax_t)off + (intmax_t)len - 1);
-	rc = perform(e, &(struct req){ .method = "GET", .key = key,
+	rc = api_perform(e, &(struct req){ .method = "GET", .key = key,
 				       .headers = h, .nheaders = 2,
 				       .max_response = len + RANGE_SLACK },
 		     &resp, err);
@@ -194,7 +166,7 @@ int obj_head(struct req_engine *e, const char *key, off_t *size, time_t *mtime,
 	struct req_resp resp;
 	int rc;
 
-	rc = perform(e, &(struct req){ .method = "HEAD", .key = key }, &resp,
+	rc = api_perform(e, &(struct req){ .method = "HEAD", .key = key }, &resp,
 		     err);
 	/* HEAD errors have no body, so no Code to map: the status says it. */
 	if (rc && resp.status == 404)
@@ -215,7 +187,7 @@ int obj_delete(struct req_engine *e, const char *key, struct oss_error *err)
 	struct req_resp resp;
 	int rc;
 
-	rc = perform(e, &(struct req){ .method = "DELETE", .key = key }, &resp,
+	rc = api_perform(e, &(struct req){ .method = "DELETE", .key = key }, &resp,
 		     err);
 	req_resp_free(&resp);
 	return rc;
