@@ -11,7 +11,7 @@ PYTHON   ?= /usr/bin/python3
 ifeq ($(SANITIZE),1)
 BUILD    ?= build/san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-SANENV   := LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
+SANENV   := LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
             UBSAN_OPTIONS=print_stacktrace=1
 else
 BUILD    ?= build
