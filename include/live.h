@@ -47,8 +47,10 @@ int live_config_parse(const char *xml, size_t len, struct live_config *out,
 		      char *why, size_t whylen);
 /* The indented document, ending in a newline.  Returns length or -errno. */
 int live_config_format(const struct live_config *c, char **xml);
-/* Name rules of the spec §2: -EINVAL, -ENAMETOOLONG or 0. */
+/* Name rules of the spec §2: -EINVAL, -ENAMETOOLONG or 0; and the rule a
+ * name breaks, as a sentence (NULL when it is valid). */
 int live_name_check(const char *name);
+const char *live_name_why(const char *name);
 
 struct live_channel {
 	char name[LIVE_NAME_MAX + 1];

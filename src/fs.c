@@ -53,6 +53,7 @@ struct fh {
 	off_t next_seq;
 	size_t chunk;
 	bool pending;           /* created here, not yet in the listing */
+	bool append;            /* O_APPEND: the kernel's offset is st_size */
 };
 
 /* vod/ files created by this mount and still open: they exist for
@@ -366,7 +367,7 @@ static int fs_mkdir(const char *path, mode_t mode)
 		return fail("mkdir", path, -EACCES, "only channel directories can be made", NULL);
 	ret = live_name_check(n.ch);
 	if (ret)
-		return fail("mkdir", path, ret, "not a valid channel name here", NULL);
+		return fail("mkdir", path, ret, live_name_why(n.ch), NULL);
 	/* PutLiveChannel would silently overwrite an existing channel. */
 	ret = live_get_info(c->engine, n.ch, &cfg, &err);
 	if (ret == 0)
@@ -481,7 +482,8 @@ static void fh_free(struct fh *fh)
 }
 
 /* Called with fh->lock held (or before fh is shared). */
-static int take_snapshot(struct fs_ctx *c, struct fh *fh, const char *path)
+static int take_snapshot(struct fs_ctx *c, struct fh *fh, const char *op,
+			 const char *path)
 {
 	struct oss_error err = { 0 };
 	int ret;
@@ -490,7 +492,7 @@ static int take_snapshot(struct fs_ctx *c, struct fh *fh, const char *path)
 	ret = fh->node.attr->show(c, fh->node.ch, &fh->snap, &err);
 	if (ret) {
 		fh->have_snap = false;
-		return fail("read", path, ret, NULL, &err);
+		return fail(op, path, ret, NULL, &err);
 	}
 	fh->have_snap = true;
 	fh->served = false;
@@ -515,8 +517,9 @@ static int open_attr(struct fs_ctx *c, const char *path, const struct node *n,
 	fh = fh_new(FH_ATTR, n);
 	if (!fh)
 		return -ENOMEM;
+	fh->append = fi->flags & O_APPEND;
 	if (acc == O_RDONLY) {
-		ret = take_snapshot(c, fh, path);
+		ret = take_snapshot(c, fh, "open", path);
 		if (ret) {
 			fh_free(fh);
 			return ret;
@@ -548,7 +551,12 @@ static int open_vobj(struct fs_ctx *c, const char *path, const struct node *n,
 		return fail(create ? "create" : "open", path, ret, NULL, &err);
 	if (!create && !is_pending(n->ch, n->obj)) {
 		ret = vod_lookup(c, n->ch, n->obj, NULL, &err);
-		if (ret)
+		/* The kernel may still know a name whose value was just
+		 * rejected: writing it again is creating it again. */
+		if (ret == -ENOENT && acc == O_WRONLY && !err.code[0] &&
+		    (vod_mode(&ci, n->obj) & 0200))
+			create = true;
+		else if (ret)
 			return fail("open", path, ret, NULL, &err);
 	}
 	if (acc == O_RDWR)
@@ -560,6 +568,7 @@ static int open_vobj(struct fs_ctx *c, const char *path, const struct node *n,
 	fh = fh_new(acc == O_WRONLY ? FH_VOD_WRITE : FH_VOD_READ, n);
 	if (!fh)
 		return -ENOMEM;
+	fh->append = fi->flags & O_APPEND;
 	if (create) {
 		ret = pending_add(n->ch, n->obj);
 		if (ret) {
@@ -627,7 +636,7 @@ static int read_attr(struct fs_ctx *c, struct fh *fh, const char *path,
 
 	/* Reading offset 0 again (after the first pass) takes a new snapshot. */
 	if (!fh->have_snap || (off == 0 && fh->served)) {
-		ret = take_snapshot(c, fh, path);
+		ret = take_snapshot(c, fh, "read", path);
 		if (ret)
 			return ret;
 	}
@@ -752,6 +761,10 @@ static int write_value(struct fs_ctx *c, struct fh *fh, const char *path,
 		return fail("write", path, -EINVAL,
 			    "a value was already sent; write one value per open", NULL);
 	}
+	/* ">>" writes a value like ">": the kernel's append offset is the
+	 * file's last known size, not a place in this open's value. */
+	if (fh->append)
+		off = (off_t)fh->wbuf.len;
 	ret = sbuf_write_at(&fh->wbuf, (size_t)off, buf, size);
 	if (ret)
 		return ret;
@@ -775,9 +788,11 @@ static int fs_write(const char *path, const char *buf, size_t size, off_t off,
 
 	if (fh->kind == FH_VOD_READ)
 		return -EBADF;
-	if (off + size > (1u << 20))
-		return fail("write", path, -EFBIG, "values are at most 1 MiB", NULL);
 	pthread_mutex_lock(&fh->lock);
+	if ((fh->append ? (off_t)fh->wbuf.len : off) + size > (1u << 20)) {
+		pthread_mutex_unlock(&fh->lock);
+		return fail("write", path, -EFBIG, "values are at most 1 MiB", NULL);
+	}
 	ret = write_value(ctx(), fh, path, buf, size, off);
 	pthread_mutex_unlock(&fh->lock);
 	return ret;

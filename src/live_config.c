@@ -42,25 +42,34 @@ void live_config_default(struct live_config *c, int frag_duration,
 			 playlist_name);
 }
 
-int live_name_check(const char *name)
+const char *live_name_why(const char *name)
 {
 	size_t len = name ? strlen(name) : 0;
 
 	if (len == 0)
-		return -EINVAL;
+		return "a channel name cannot be empty";
 	if (len > LIVE_NAME_MAX)
-		return -ENAMETOOLONG;
-	if (name[0] == '\\' || strchr(name, '/'))
-		return -EINVAL;
+		return "a channel name must be shorter than 64 bytes";
+	if (name[0] == '\\')
+		return "a channel name cannot start with \\";
+	if (strchr(name, '/'))
+		return "a channel name cannot contain /";
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return -EINVAL;
+		return "a channel name cannot be . or ..";
 	/* Control characters cannot travel in the XML of a listing. */
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return -EINVAL;
+			return "a channel name cannot contain control characters";
 	if (!xmlCheckUTF8((const xmlChar *)name))
-		return -EINVAL;
-	return 0;
+		return "a channel name must be UTF-8";
+	return NULL;
+}
+
+int live_name_check(const char *name)
+{
+	if (!live_name_why(name))
+		return 0;
+	return name && strlen(name) > LIVE_NAME_MAX ? -ENAMETOOLONG : -EINVAL;
 }
 
 /* --- validation ------------------------------------------------------ */
@@ -180,7 +189,7 @@ static int parse_status(const xmlNode *root, bool *enabled, char *why,
 
 	*enabled = true;
 	if (get_leaf(root, "Status", &node, buf, sizeof(buf), why, whylen) < 0)
-		goto bad;
+		return -EINVAL;         /* why says what: given twice, too long */
 	if (!node)
 		return 0;
 	s = trim(buf);
@@ -190,7 +199,6 @@ static int parse_status(const xmlNode *root, bool *enabled, char *why,
 		*enabled = false;
 		return 0;
 	}
-bad:
 	why_set(why, whylen, "Status must be enabled or disabled");
 	return -EINVAL;
 }

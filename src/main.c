@@ -202,10 +202,11 @@ static int check_playlist_name(const char *name)
 }
 
 /* Hints for the probe's failure, by what OSS answered. */
-static const char *probe_hint(const struct oss_error *err)
+static const char *probe_hint(const struct oss_error *err, bool sigv1)
 {
 	if (strcmp(err->code, "SignatureDoesNotMatch") == 0)
-		return "check the AccessKeySecret, and the region (V4 signs it)";
+		return sigv1 ? "check the AccessKeySecret"
+			     : "check the AccessKeySecret, and the region (V4 signs it)";
 	if (strcmp(err->code, "InvalidAccessKeyId") == 0)
 		return "check the AccessKeyId";
 	if (strcmp(err->code, "RequestTimeTooSkewed") == 0)
@@ -223,7 +224,8 @@ static const char *probe_hint(const struct oss_error *err)
 	return NULL;
 }
 
-static int probe(struct req_engine *e, const char *bucket, const char *url)
+static int probe(struct req_engine *e, const char *bucket, const char *url,
+		 bool sigv1)
 {
 	struct oss_error err = { 0 };
 	const char *hint;
@@ -232,7 +234,7 @@ static int probe(struct req_engine *e, const char *bucket, const char *url)
 	ret = live_probe(e, &err);
 	if (ret == 0)
 		return 0;
-	hint = probe_hint(&err);
+	hint = probe_hint(&err, sigv1);
 	fprintf(stderr, "osslivefs: cannot list LiveChannels of bucket '%s' at %s: ",
 		bucket, url);
 	if (err.status)
@@ -318,7 +320,7 @@ static int setup(struct mount_state *m)
 		fprintf(stderr, "osslivefs: %s\n", msg);
 		return ret;
 	}
-	return probe(m->engine, m->opts.bucket, m->url);
+	return probe(m->engine, m->opts.bucket, m->url, m->opts.sigv1);
 }
 
 static void teardown(struct mount_state *m)

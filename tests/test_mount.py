@@ -127,6 +127,13 @@ def test_mkdir_errors(mnt):
     assert stat_status(mnt, "exists") == "Idle"
 
 
+def test_names_cannot_forge_log_lines(mnt):
+    mnt.expect_log(r"^osslivefs: warn: mkdir /x\\x0aosslivefs: err: forged: Invalid argument "
+                   r"\(EINVAL\): a channel name cannot contain control characters$")
+    assert os_errno(lambda: os.mkdir(mnt.path("x\nosslivefs: err: forged"))) == errno.EINVAL
+    assert len(mnt.log().splitlines()) == 1
+
+
 def test_mkdir_costs_info_and_put(mnt):
     mnt.emu.reset_stats()
     os.mkdir(mnt.path("new"))
@@ -218,6 +225,15 @@ def test_enabled_bogus_fails_in_write_and_changes_nothing(mnt):
     assert "PutLiveChannelStatus" not in requests(mnt)
     assert stat_status(mnt, "ch") == "Idle"
     assert len(mnt.log().splitlines()) == 1
+
+
+def test_enabled_append_writes_like_truncate(mnt):
+    put_channel(mnt, "ch")
+    mnt.path("ch", "enabled").read_text()      # st_size is 2 now
+    assert sh(f"echo 0 >> {mnt.path('ch', 'enabled')}").returncode == 0
+    assert stat_status(mnt, "ch") == "Disabled"
+    assert sh(f"echo on >> {mnt.path('ch', 'enabled')}").returncode == 0
+    assert stat_status(mnt, "ch") == "Idle"
 
 
 def test_enabled_incomplete_value_fails_at_close(mnt):
@@ -319,6 +335,8 @@ def test_config_write_changes_the_channel(mnt):
      "</PlaylistName></Target></LiveChannelConfiguration>\n", "PlaylistName"),
     ("<LiveChannelConfiguration><Status>paused</Status><Target><Type>HLS</Type>"
      "</Target></LiveChannelConfiguration>\n", "Status"),
+    ("<LiveChannelConfiguration><Status>enabled</Status><Status>enabled</Status><Target>"
+     "<Type>HLS</Type></Target></LiveChannelConfiguration>\n", "at most once"),
 ])
 def test_config_invalid_is_einval_and_changes_nothing(mnt, doc, why):
     mnt.expect_log(r"^osslivefs: warn: (write|close) /ch/config.xml: Invalid argument "
@@ -558,7 +576,7 @@ def test_503_is_retried(mnt):
 
 
 def test_persistent_500_is_eio_without_hanging(mnt):
-    mnt.expect_log(r"^osslivefs: warn: read /ch/status: Input/output error \(EIO\): "
+    mnt.expect_log(r"^osslivefs: warn: open /ch/status: Input/output error \(EIO\): "
                    r"OSS 500 ")
     put_channel(mnt, "ch")
     os.listdir(mnt.path("ch"))

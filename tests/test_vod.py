@@ -193,3 +193,13 @@ def test_listing_of_2500_objects_costs_3_requests(mnt, ch):
     r = sh(f"ls -l {ch} | tail -n +2 | wc -l; ls {ch} | wc -l")
     assert r.stdout.split() == ["2500", "2500"]
     assert requests(mnt) == {"ListObjects": 3}
+
+
+def test_rejected_playlist_can_be_written_again_at_once(mnt, ch):
+    mnt.expect_log(r"^osslivefs: warn: write /ch/vod/c.m3u8: Invalid argument")
+    names = ingest(mnt, "ch", [T0])
+    assert sh(f"echo 'now now-1h' > {ch}/c.m3u8").returncode != 0
+    # The kernel may still remember the name: no ENOENT, no waiting.
+    r = sh(f"echo '{T0 - 1} {T0 + 1}' > {ch}/c.m3u8")
+    assert r.returncode == 0, r.stderr
+    assert playlist_segments((ch / "c.m3u8").read_text()) == names
