@@ -2,10 +2,13 @@
 # make demo: osslivefs against the local OSS emulator, no cloud account needed.
 #
 # Starts contrib/emulator/osslive_emulator.py on a free loopback port, mounts
-# it in the background, creates a channel through the mount, simulates a short
+# it with osslivefs, creates a channel through the mount, simulates a short
 # ingest through the emulator's control API, and shows what the files say.
-# Everything it leaves running is recorded under $BUILD/demo/ so that
-# contrib/demo-stop.sh (make demo-stop) can end exactly that.
+# osslivefs runs in the foreground of its own session with its log in
+# $BUILD/demo/osslivefs.log: in the background it would log to syslog, which
+# a fresh machine or a container often lacks.  Everything it leaves running is
+# recorded under $BUILD/demo/ (*.pid) so that contrib/demo-stop.sh
+# (make demo-stop) can end exactly that.
 #
 #   BUILD=build sh contrib/demo.sh
 set -eu
@@ -24,8 +27,14 @@ SK=demo-access-key-secret
 
 say() { printf '%s\n' "$*"; }
 
+# /proc/self/mounts writes a space in a path as \040.
 is_mounted() {
-	grep -q " $1 fuse" /proc/self/mounts
+	grep -qF " $(printf '%s' "$1" | sed 's/ /\\040/g') fuse" /proc/self/mounts
+}
+
+# True while the process exists and is not a zombie.
+running() {
+	state=$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null) && [ "$state" != Z ]
 }
 
 # POST one JSON body to the emulator's control API (curl may be missing on a
@@ -63,7 +72,10 @@ fail() {
 		say "demo: the emulator's log ($DEMO/emulator.log) ends with:" >&2
 		tail -n 5 "$DEMO/emulator.log" | sed 's/^/    /' >&2
 	fi
-	say "demo: osslivefs logs to syslog in the background: journalctl -t osslivefs" >&2
+	if [ -s "$DEMO/osslivefs.log" ]; then
+		say "demo: the log of osslivefs ($DEMO/osslivefs.log) ends with:" >&2
+		tail -n 5 "$DEMO/osslivefs.log" | sed 's/^/    /' >&2
+	fi
 	sh "$ROOT/contrib/demo-stop.sh" >/dev/null 2>&1 || true
 	exit 1
 }
@@ -89,7 +101,7 @@ echo $! >"$DEMO/emulator.pid"
 # The port file appears (atomically) once the socket accepts connections.
 tries=0
 while [ ! -s "$DEMO/port" ]; do
-	kill -0 "$(cat "$DEMO/emulator.pid")" 2>/dev/null || fail "the emulator exited"
+	running "$(cat "$DEMO/emulator.pid")" || fail "the emulator exited"
 	tries=$((tries + 1))
 	[ $tries -le 300 ] || fail "the emulator did not start within 30 s"
 	sleep 0.1
@@ -98,12 +110,24 @@ PORT=$(cat "$DEMO/port")
 URL=http://127.0.0.1:$PORT
 say "demo: OSS emulator for bucket $BUCKET listening on $URL (pid $(cat "$DEMO/emulator.pid"))"
 
-# Background mount: osslivefs checks options, credentials and one signed
-# request, mounts, then detaches.  Its exit status says whether that worked.
-"$BIN" "$BUCKET" "$MNT" -o "url=$URL,region=cn-hangzhou,passwd_file=$DEMO/passwd" \
-	2>"$DEMO/mount.err" || fail "mount failed: $(cat "$DEMO/mount.err")"
-is_mounted "$MNT" || fail "osslivefs exited 0 but $MNT is not mounted"
-say "demo: mounted $BUCKET on $MNT"
+# osslivefs in the foreground of its own session (so it outlives make, and
+# its log goes to a file, not to a syslog that may not exist).  It checks
+# options, credentials and one signed request, then mounts; if any of that
+# fails it exits with the reason in its log.
+setsid "$BIN" "$BUCKET" "$MNT" -f \
+	-o "url=$URL,region=cn-hangzhou,passwd_file=$DEMO/passwd" \
+	</dev/null >/dev/null 2>"$DEMO/osslivefs.log" &
+echo $! >"$DEMO/osslivefs.pid"
+
+tries=0
+until is_mounted "$MNT"; do
+	running "$(cat "$DEMO/osslivefs.pid")" ||
+		fail "osslivefs exited without mounting"
+	tries=$((tries + 1))
+	[ $tries -le 300 ] || fail "osslivefs did not mount within 30 s"
+	sleep 0.1
+done
+say "demo: mounted $BUCKET on $MNT (osslivefs pid $(cat "$DEMO/osslivefs.pid"), log $DEMO/osslivefs.log)"
 
 mkdir "$MNT/$CHANNEL" || fail "mkdir $MNT/$CHANNEL failed"
 say "demo: created the channel $CHANNEL (mkdir, i.e. PutLiveChannel)"
@@ -137,16 +161,31 @@ show "ls $CHANNEL/vod"
 show "echo 'now-1h now' > $CHANNEL/vod/lasthour.m3u8"
 show "cat $CHANNEL/vod/lasthour.m3u8"
 
-cat <<EOF
+# A suggestion: the command, then its comment in one column.
+try() {
+	printf '    %-34s # %s\n' "$1" "$2"
+}
 
-Try more yourself:
-    cd $MNT
-    cat $CHANNEL/config.xml                 # the channel's configuration
-    cat $CHANNEL/publish_url                # the signed RTMP URL for an encoder
-    echo 0 > $CHANNEL/enabled               # disable the channel (PutLiveChannelStatus)
-    mkdir news; rmdir news                  # create and delete a channel
-    ffprobe $CHANNEL/vod/lasthour.m3u8      # the VOD playlist plays through the mount
-
-Stop the demo (unmount, stop the emulator, remove $DEMO):
-    make demo-stop
-EOF
+say ""
+say "Try more yourself:"
+say "    cd $MNT"
+try "cat $CHANNEL/config.xml" "the channel's configuration"
+try "echo 0 > $CHANNEL/enabled" "disable the channel (PutLiveChannelStatus)"
+try "echo maybe > $CHANNEL/enabled" "Invalid argument: the log says why"
+try "mkdir news; rmdir news" "create and delete a channel"
+try "ffprobe $CHANNEL/vod/lasthour.m3u8" "the VOD playlist plays through the mount"
+try "cat $CHANNEL/publish_url" "the signed RTMP URL for an encoder"
+say ""
+say "The emulator has no RTMP server: no encoder can publish to publish_url here."
+say "Its control API checks the URL (/-/rtmp/verify) and plays the encoder"
+say "(/-/ingest/start, /-/ingest/segment, /-/ingest/stop), as this demo did:"
+say '    curl -d "{\"url\": \"$(cat '"$CHANNEL"'/publish_url)\"}" '"$URL/-/rtmp/verify"
+say "    curl -d '{\"channel\": \"$CHANNEL\"}' $URL/-/ingest/start"
+say "(curl: apt-get install curl; the control API in full: $PYTHON"
+say " $ROOT/contrib/emulator/osslive_emulator.py --help)"
+say ""
+say "The log of osslivefs (one line per failed operation, with why):"
+say "    tail -f $DEMO/osslivefs.log"
+say ""
+say "Stop the demo (unmount, stop osslivefs and the emulator, remove $DEMO):"
+say "    make demo-stop"
