@@ -412,6 +412,15 @@ def test_background_logs_to_syslog_and_loglevel_works(tmp_path: Path, emulator) 
 
 # --- make demo in a fresh clone ------------------------------------------------------------
 
+def stop_recorded(pid: int | None, name: bytes) -> None:
+    """SIGTERM pid if it is still the process demo.sh recorded."""
+    try:
+        if pid and alive(pid) and name in Path(f"/proc/{pid}/cmdline").read_bytes():
+            os.kill(pid, signal.SIGTERM)
+    except OSError:
+        pass
+
+
 @needs_fuse
 def test_make_demo_and_demo_stop_in_a_fresh_clone(tmp_path: Path) -> None:
     if shutil.which("git") is None:
@@ -422,26 +431,41 @@ def test_make_demo_and_demo_stop_in_a_fresh_clone(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     demo = clone / "build" / "demo"
     mnt = demo / "mnt"
-    emulator_pid = None
+    log = demo / "osslivefs.log"
+    emulator_pid = daemon = None
     try:
         r = make("-j2", "demo", cwd=clone, timeout=240)
         assert r.returncode == 0, r.stdout + r.stderr
         assert "Tour" in r.stdout and "make demo-stop" in r.stdout, r.stdout
+        assert f"tail -f {log}" in r.stdout, r.stdout
         assert is_mounted(mnt)
         emulator_pid = int((demo / "emulator.pid").read_text())
         assert alive(emulator_pid)
+        # osslivefs runs in the foreground of its own session, its log in a file.
+        daemon = int((demo / "osslivefs.pid").read_text())
+        assert alive(daemon)
+        cmdline = Path(f"/proc/{daemon}/cmdline").read_bytes().split(b"\0")
+        assert cmdline[:4] == [str(clone / "build" / "osslivefs").encode(), b"demo-bucket",
+                               str(mnt).encode(), b"-f"], cmdline
+        assert os.getsid(daemon) == daemon
         assert os.listdir(mnt) == ["demo"]
         assert (mnt / "demo" / "status").read_text() == "status idle\n"
         assert (mnt / "demo" / "vod" / "lasthour.m3u8").read_text().startswith("#EXTM3U\n")
+        # A failed operation (the tour's "echo maybe > demo/enabled") lands in the log.
+        assert log.read_text() == ""
+        assert write_once(mnt / "demo" / "enabled", b"maybe\n") == errno.EINVAL
+        assert log.read_text() == ("osslivefs: warn: write /demo/enabled: Invalid argument "
+                                   "(EINVAL): expected one of 1 0 true false yes no on off "
+                                   "enabled disabled\n")
 
         r = make("demo-stop", cwd=clone, timeout=60)
         assert r.returncode == 0, r.stdout + r.stderr
         assert not is_mounted(mnt)
         assert not alive(emulator_pid)
+        assert not alive(daemon)
         assert not demo.exists()
     finally:
         if is_mounted(mnt):
             subprocess.run(["fusermount3", "-u", str(mnt)], capture_output=True)
-        if emulator_pid and alive(emulator_pid) and b"osslive_emulator.py" in \
-                Path(f"/proc/{emulator_pid}/cmdline").read_bytes():
-            os.kill(emulator_pid, signal.SIGTERM)
+        stop_recorded(daemon, b"osslivefs")
+        stop_recorded(emulator_pid, b"osslive_emulator.py")
