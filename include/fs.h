@@ -21,11 +21,27 @@ struct fs_options {
 	const char *playlist_name;
 };
 
+/* What the cache keeps of a listed channel: small, since a bucket may
+ * hold tens of thousands. */
+struct chan_entry {
+	char name[LIVE_NAME_MAX + 1];
+	bool enabled;
+	time_t mtime;
+	char *play_url;
+};
+
+struct chan_single;                     /* one-channel lookups */
+
 struct chan_cache {
 	pthread_mutex_t lock;
-	struct live_list list;          /* sorted by name, as OSS lists them */
+	struct chan_entry *items;       /* sorted by name, as OSS lists them */
+	size_t n;
 	struct timespec fetched;
 	bool valid;
+	/* Lookups of one name while the whole listing is stale: one
+	 * request each, whatever the number of channels. */
+	struct chan_single *singles;
+	size_t nsingles;
 };
 
 struct vod_cache;                       /* per-channel object listings */
@@ -104,7 +120,6 @@ struct fuse_operations;
 const struct fuse_operations *fs_operations(void);
 
 /* fs_vod.c: vod/ objects. */
-bool vod_is_segment(const char *name);
 int vod_store(struct fs_ctx *c, const char *ch, const char *name,
 	      const char *buf, size_t len, bool final, char *why,
 	      size_t whylen, struct oss_error *err);

@@ -70,6 +70,12 @@ struct live_list {
 /* Every channel (prefix may be NULL), all pages with max-keys=1000. */
 int live_list(struct req_engine *e, const char *prefix, struct live_list *out,
 	      struct oss_error *err);
+/* One channel's listing entry (one ListLiveChannel, prefix=name,
+ * max-keys=1): 0, -ENOENT or another negative errno.  Free out's URLs
+ * with live_channel_free(). */
+int live_lookup(struct req_engine *e, const char *name,
+		struct live_channel *out, struct oss_error *err);
+void live_channel_free(struct live_channel *c);
 /* One ListLiveChannel with max-keys=1: the start-up probe. */
 int live_probe(struct req_engine *e, struct oss_error *err);
 void live_list_free(struct live_list *l);

@@ -24,6 +24,9 @@ struct size_cache {
 	char key[];             /* "<ch>/<file>" */
 };
 
+static void entries_free(struct chan_entry *items, size_t n);
+static void singles_clear(struct chan_cache *cc);
+
 static bool fresh(const struct fs_ctx *c, const struct timespec *t)
 {
 	struct timespec now;
@@ -49,7 +52,8 @@ void fs_ctx_destroy(struct fs_ctx *c)
 	struct vod_cache *v, *vn;
 	size_t i;
 
-	live_list_free(&c->chans.list);
+	entries_free(c->chans.items, c->chans.n);
+	singles_clear(&c->chans);
 	for (v = c->vods; v; v = vn) {
 		vn = v->next;
 		obj_list_free(&v->list);
@@ -70,19 +74,72 @@ void fs_ctx_destroy(struct fs_ctx *c)
 	pthread_mutex_destroy(&c->sizes_lock);
 }
 
+#define SINGLES_MAX 1024
+
+struct chan_single {
+	struct chan_single *next;
+	struct chan_entry entry;
+	bool exists;
+	struct timespec fetched;
+};
+
+static void entries_free(struct chan_entry *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(items[i].play_url);
+	free(items);
+}
+
+static void singles_clear(struct chan_cache *cc)
+{
+	struct chan_single *s, *sn;
+
+	for (s = cc->singles; s; s = sn) {
+		sn = s->next;
+		free(s->entry.play_url);
+		free(s);
+	}
+	cc->singles = NULL;
+	cc->nsingles = 0;
+}
+
+/* Takes over the play URL of lc. */
+static void entry_from(struct chan_entry *e, struct live_channel *lc)
+{
+	*e = (struct chan_entry){
+		.enabled = lc->enabled,
+		.mtime = lc->last_modified,
+		.play_url = lc->play_url,
+	};
+	strcpy(e->name, lc->name);
+	lc->play_url = NULL;
+}
+
 /* Called with chans.lock held. */
 static int chan_refresh(struct fs_ctx *c, struct oss_error *err)
 {
-	struct live_list fresh_list = { 0 };
+	struct live_list l = { 0 };
+	struct chan_entry *items;
+	size_t i;
 	int ret;
 
 	if (c->chans.valid && fresh(c, &c->chans.fetched))
 		return 0;
-	ret = live_list(c->engine, NULL, &fresh_list, err);
+	ret = live_list(c->engine, NULL, &l, err);
 	if (ret)
 		return ret;
-	live_list_free(&c->chans.list);
-	c->chans.list = fresh_list;
+	items = calloc(l.n ? l.n : 1, sizeof(*items));
+	if (!items) {
+		live_list_free(&l);
+		return -ENOMEM;
+	}
+	for (i = 0; i < l.n; i++)
+		entry_from(&items[i], &l.items[i]);
+	entries_free(c->chans.items, c->chans.n);
+	c->chans.items = items;
+	c->chans.n = l.n;
+	live_list_free(&l);
+	singles_clear(&c->chans);
 	clock_gettime(CLOCK_MONOTONIC, &c->chans.fetched);
 	c->chans.valid = true;
 	return 0;
@@ -90,41 +147,82 @@ static int chan_refresh(struct fs_ctx *c, struct oss_error *err)
 
 static int cmp_channel(const void *key, const void *item)
 {
-	return strcmp(key, ((const struct live_channel *)item)->name);
+	return strcmp(key, ((const struct chan_entry *)item)->name);
 }
 
-static void chan_copy(const struct live_channel *lc, struct chan_info *out)
+static void chan_copy(const struct chan_entry *e, struct chan_info *out)
 {
-	const char *slash = lc->play_url ? strrchr(lc->play_url, '/') : NULL;
+	const char *slash = e->play_url ? strrchr(e->play_url, '/') : NULL;
 
 	*out = (struct chan_info){
-		.enabled = lc->enabled,
-		.mtime = lc->last_modified,
+		.enabled = e->enabled,
+		.mtime = e->mtime,
 	};
-	strcpy(out->name, lc->name);
-	if (lc->play_url)
-		snprintf(out->play_url, sizeof(out->play_url), "%s", lc->play_url);
+	strcpy(out->name, e->name);
+	if (e->play_url)
+		snprintf(out->play_url, sizeof(out->play_url), "%s", e->play_url);
 	if (slash)
 		snprintf(out->playlist_name, sizeof(out->playlist_name), "%s", slash + 1);
+}
+
+/* Called with chans.lock held: the entry of name, fetched alone. */
+static int chan_single(struct fs_ctx *c, const char *name,
+		       const struct chan_entry **out, struct oss_error *err)
+{
+	struct chan_cache *cc = &c->chans;
+	struct live_channel lc = { 0 };
+	struct chan_single *s;
+	int ret;
+
+	for (s = cc->singles; s; s = s->next)
+		if (strcmp(s->entry.name, name) == 0 && fresh(c, &s->fetched)) {
+			*out = &s->entry;
+			return s->exists ? 0 : -ENOENT;
+		}
+	ret = live_lookup(c->engine, name, &lc, err);
+	if (ret && ret != -ENOENT)
+		return ret;
+	if (cc->nsingles >= SINGLES_MAX)
+		singles_clear(cc);
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		live_channel_free(&lc);
+		return -ENOMEM;
+	}
+	s->exists = ret == 0;
+	if (s->exists)
+		entry_from(&s->entry, &lc);
+	else
+		snprintf(s->entry.name, sizeof(s->entry.name), "%s", name);
+	live_channel_free(&lc);
+	clock_gettime(CLOCK_MONOTONIC, &s->fetched);
+	s->next = cc->singles;
+	cc->singles = s;
+	cc->nsingles++;
+	*out = &s->entry;
+	return ret;
 }
 
 int chan_lookup(struct fs_ctx *c, const char *name, struct chan_info *out,
 		struct oss_error *err)
 {
-	const struct live_channel *lc;
-	int ret;
+	const struct chan_entry *e = NULL;
+	int ret = 0;
 
 	pthread_mutex_lock(&c->chans.lock);
-	ret = chan_refresh(c, err);
-	if (ret == 0) {
-		lc = c->chans.list.n == 0 ? NULL :
-		     bsearch(name, c->chans.list.items, c->chans.list.n,
-			     sizeof(*lc), cmp_channel);
-		if (!lc)
+	if (c->chans.valid && fresh(c, &c->chans.fetched)) {
+		if (c->chans.n)
+			e = bsearch(name, c->chans.items, c->chans.n, sizeof(*e),
+				    cmp_channel);
+		if (!e)
 			ret = -ENOENT;
-		else if (out)
-			chan_copy(lc, out);
+	} else if (live_name_check(name)) {
+		ret = -ENOENT;          /* no such channel can exist */
+	} else {
+		ret = chan_single(c, name, &e, err);
 	}
+	if (ret == 0 && out)
+		chan_copy(e, out);
 	pthread_mutex_unlock(&c->chans.lock);
 	return ret;
 }
@@ -139,8 +237,8 @@ int chan_foreach(struct fs_ctx *c,
 
 	pthread_mutex_lock(&c->chans.lock);
 	ret = chan_refresh(c, err);
-	for (i = 0; ret == 0 && i < c->chans.list.n; i++) {
-		chan_copy(&c->chans.list.items[i], &ci);
+	for (i = 0; ret == 0 && i < c->chans.n; i++) {
+		chan_copy(&c->chans.items[i], &ci);
 		if (fn(arg, &ci))
 			break;
 	}
@@ -152,6 +250,7 @@ void chan_invalidate(struct fs_ctx *c)
 {
 	pthread_mutex_lock(&c->chans.lock);
 	c->chans.valid = false;
+	singles_clear(&c->chans);
 	pthread_mutex_unlock(&c->chans.lock);
 }
 

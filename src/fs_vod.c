@@ -7,13 +7,6 @@
 #include "fs.h"
 #include "timerange.h"
 
-bool vod_is_segment(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 3 && strcmp(name + n - 3, ".ts") == 0;
-}
-
 int vod_store(struct fs_ctx *c, const char *ch, const char *name,
 	      const char *buf, size_t len, bool final, char *why,
 	      size_t whylen, struct oss_error *err)

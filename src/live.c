@@ -130,6 +130,31 @@ int live_probe(struct req_engine *e, struct oss_error *err)
 	return rc;
 }
 
+/* The first name listed with prefix=name is name itself when it exists:
+ * no other name with that prefix sorts before it.  One request, whatever
+ * the number of channels. */
+int live_lookup(struct req_engine *e, const char *name,
+		struct live_channel *out, struct oss_error *err)
+{
+	struct live_list l = { 0 };
+	char *next = NULL;
+	int rc;
+
+	rc = check_name(name, "ListLiveChannel", err);
+	if (rc)
+		return rc;
+	rc = list_page(e, name, NULL, "1", &l, &next, err);
+	free(next);
+	if (rc == 0 && (l.n == 0 || strcmp(l.items[0].name, name) != 0))
+		rc = -ENOENT;
+	if (rc == 0) {
+		*out = l.items[0];
+		l.items[0] = (struct live_channel){ 0 };
+	}
+	live_list_free(&l);
+	return rc;
+}
+
 /* --- one channel ----------------------------------------------------- */
 
 static int put_body(const struct live_config *c, char **body)

@@ -341,12 +341,18 @@ int live_parse_list(const char *xml, size_t len, struct live_list *out,
 	return rc;
 }
 
+void live_channel_free(struct live_channel *c)
+{
+	free(c->publish_url);
+	free(c->play_url);
+	c->publish_url = NULL;
+	c->play_url = NULL;
+}
+
 void live_list_free(struct live_list *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->items[i].publish_url);
-		free(l->items[i].play_url);
-	}
+	for (size_t i = 0; i < l->n; i++)
+		live_channel_free(&l->items[i]);
 	free(l->items);
 	*l = (struct live_list){ 0 };
 }

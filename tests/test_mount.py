@@ -416,6 +416,21 @@ def test_one_cat_is_one_request(mnt, name, op):
     assert requests(mnt) == {op: 1}
 
 
+def test_cold_cat_costs_two_requests_whatever_the_number_of_channels(mnt):
+    c = fast_client(mnt)
+    body = (b"<LiveChannelConfiguration><Target><Type>HLS</Type></Target>"
+            b"</LiveChannelConfiguration>")
+    for i in range(1500):
+        assert c.request("PUT", f"ch-{i:04d}", {"live": None}, body).status == 200
+    mnt.emu.reset_stats()
+    # Nothing listed yet: the channel is looked up alone (prefix=name,
+    # max-keys=1), not by listing all 1500.
+    assert mnt.path("ch-0000", "status").read_text() == "status idle\n"
+    assert requests(mnt) == {"ListLiveChannel": 1, "GetLiveChannelStat": 1}
+    assert os_errno(lambda: mnt.path("ch-0000x", "status").read_text()) == errno.ENOENT
+    assert requests(mnt) == {"ListLiveChannel": 2, "GetLiveChannelStat": 1}
+
+
 def test_urls_cost_no_request_within_cache_ttl(mnt):
     put_channel(mnt, "ch")
     os.listdir(mnt.path("ch"))
