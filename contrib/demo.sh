@@ -110,13 +110,14 @@ PORT=$(cat "$DEMO/port")
 URL=http://127.0.0.1:$PORT
 say "demo: OSS emulator for bucket $BUCKET listening on $URL (pid $(cat "$DEMO/emulator.pid"))"
 
-# osslivefs in the foreground of its own session (so it outlives make, and
-# its log goes to a file, not to a syslog that may not exist).  It checks
-# options, credentials and one signed request, then mounts; if any of that
-# fails it exits with the reason in its log.
+# osslivefs in the foreground of its own session, so that it outlives make
+# and its log goes to a file, not to a syslog that may not exist (appending:
+# a user who empties the file gets no hole).  It checks options, credentials
+# and one signed request, then mounts; if any of that fails it exits with the
+# reason in its log.
 setsid "$BIN" "$BUCKET" "$MNT" -f \
 	-o "url=$URL,region=cn-hangzhou,passwd_file=$DEMO/passwd" \
-	</dev/null >/dev/null 2>"$DEMO/osslivefs.log" &
+	</dev/null >/dev/null 2>>"$DEMO/osslivefs.log" &
 echo $! >"$DEMO/osslivefs.pid"
 
 tries=0
