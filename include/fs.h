@@ -124,6 +124,15 @@ int vod_store(struct fs_ctx *c, const char *ch, const char *name,
 	      const char *buf, size_t len, bool final, char *why,
 	      size_t whylen, struct oss_error *err);
 
+/* fs_read.c: reading one vod/ object through ranged GETs with read-ahead.
+ * vod_reader_read returns the bytes read (0 at the end) or a negative
+ * errno, and logs failures. */
+struct vod_reader;
+int vod_reader_new(struct fs_ctx *c, const char *key, struct vod_reader **out);
+int vod_reader_read(struct vod_reader *r, const char *path, char *buf,
+		    size_t size, off_t off);
+void vod_reader_free(struct vod_reader *r);
+
 /* fs_log.c: the one log line of a failed operation. */
 void fs_log_fail(const char *op, const char *path, int errnum,
 		 const char *why, const struct oss_error *err);

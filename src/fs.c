@@ -31,9 +31,6 @@ struct node {
 
 enum fh_kind { FH_ATTR, FH_VOD_READ, FH_VOD_WRITE };
 
-#define VOD_CHUNK_MIN (1u << 20)
-#define VOD_CHUNK_MAX (4u << 20)
-
 struct fh {
 	pthread_mutex_t lock;
 	enum fh_kind kind;
@@ -45,13 +42,8 @@ struct fh {
 	/* Writes: the value being written, and whether it was sent. */
 	struct sbuf wbuf;
 	bool sent;
-	/* FH_VOD_READ: the last ranged GET. */
-	char *rdata;
-	size_t rcap, rlen;
-	off_t roff;
-	off_t eof;              /* -1 until a short read shows the end */
-	off_t next_seq;
-	size_t chunk;
+	/* FH_VOD_READ */
+	struct vod_reader *reader;
 	bool pending;           /* created here, not yet in the listing */
 	bool append;            /* O_APPEND: the kernel's offset is st_size */
 };
@@ -465,8 +457,6 @@ static struct fh *fh_new(enum fh_kind kind, const struct node *n)
 	pthread_mutex_init(&fh->lock, NULL);
 	fh->kind = kind;
 	fh->node = *n;
-	fh->eof = -1;
-	fh->chunk = VOD_CHUNK_MIN;
 	return fh;
 }
 
@@ -476,7 +466,7 @@ static void fh_free(struct fh *fh)
 		pending_del(fh->node.ch, fh->node.obj);
 	sbuf_free(&fh->snap);
 	sbuf_free(&fh->wbuf);
-	free(fh->rdata);
+	vod_reader_free(fh->reader);
 	pthread_mutex_destroy(&fh->lock);
 	free(fh);
 }
@@ -568,6 +558,16 @@ static int open_vobj(struct fs_ctx *c, const char *path, const struct node *n,
 	fh = fh_new(acc == O_WRONLY ? FH_VOD_WRITE : FH_VOD_READ, n);
 	if (!fh)
 		return -ENOMEM;
+	if (fh->kind == FH_VOD_READ) {
+		char key[2 * NAME_MAX + 2];
+
+		snprintf(key, sizeof(key), "%s/%s", n->ch, n->obj);
+		ret = vod_reader_new(c, key, &fh->reader);
+		if (ret) {
+			fh_free(fh);
+			return ret;
+		}
+	}
 	fh->append = fi->flags & O_APPEND;
 	if (create) {
 		ret = pending_add(n->ch, n->obj);
@@ -648,66 +648,6 @@ static int read_attr(struct fs_ctx *c, struct fh *fh, const char *path,
 	return (int)size;
 }
 
-/* Ranged GETs of at least 1 MiB, growing while reads are sequential. */
-static int vod_fetch(struct fs_ctx *c, struct fh *fh, const char *path,
-		     size_t size, off_t off)
-{
-	struct oss_error err = { 0 };
-	char key[2 * NAME_MAX + 2];
-	size_t want, got = 0;
-	int ret;
-
-	if (off == fh->next_seq && off > 0)
-		fh->chunk = fh->chunk * 2 > VOD_CHUNK_MAX ? VOD_CHUNK_MAX : fh->chunk * 2;
-	else
-		fh->chunk = VOD_CHUNK_MIN;
-	want = size > fh->chunk ? size : fh->chunk;
-	if (want > fh->rcap) {
-		char *p = realloc(fh->rdata, want);
-
-		if (!p)
-			return -ENOMEM;
-		fh->rdata = p;
-		fh->rcap = want;
-	}
-	snprintf(key, sizeof(key), "%s/%s", fh->node.ch, fh->node.obj);
-	ret = obj_get_range(c->engine, key, off, want, fh->rdata, &got, &err);
-	if (ret) {
-		fh->rlen = 0;
-		return fail("read", path, ret, NULL, &err);
-	}
-	fh->roff = off;
-	fh->rlen = got;
-	if (got < want)
-		fh->eof = off + (off_t)got;
-	return 0;
-}
-
-static int read_vod(struct fs_ctx *c, struct fh *fh, const char *path,
-		    char *buf, size_t size, off_t off)
-{
-	off_t end;
-	int ret;
-
-	if (fh->eof >= 0 && off >= fh->eof)
-		return 0;
-	end = fh->roff + (off_t)fh->rlen;
-	if (off < fh->roff || off >= end ||
-	    (off + (off_t)size > end && end != fh->eof)) {
-		ret = vod_fetch(c, fh, path, size, off);
-		if (ret)
-			return ret;
-		end = fh->roff + (off_t)fh->rlen;
-		if (off >= end)
-			return 0;
-	}
-	if ((off_t)size > end - off)
-		size = (size_t)(end - off);
-	memcpy(buf, fh->rdata + (off - fh->roff), size);
-	fh->next_seq = off + (off_t)size;
-	return (int)size;
-}
-
 static int fs_read(const char *path, char *buf, size_t size, off_t off,
 		   struct fuse_file_info *fi)
 {
@@ -718,7 +658,7 @@ static int fs_read(const char *path, char *buf, size_t size, off_t off,
 	if (fh->kind == FH_ATTR)
 		ret = read_attr(ctx(), fh, path, buf, size, off);
 	else if (fh->kind == FH_VOD_READ)
-		ret = read_vod(ctx(), fh, path, buf, size, off);
+		ret = vod_reader_read(fh->reader, path, buf, size, off);
 	else
 		ret = -EBADF;
 	pthread_mutex_unlock(&fh->lock);
