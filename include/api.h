@@ -24,4 +24,9 @@ int api_bad_answer(const struct req_resp *resp, const char *op,
 size_t api_add_paging(struct req_param *q, size_t nq, const char *prefix,
 		      const char *marker);
 
+/* A NextMarker that does not move forward would page for ever: -EIO with
+ * Code InvalidResponse, else 0. */
+int api_check_marker(const char *op, const char *marker, const char *next,
+		     struct oss_error *err);
+
 #endif

@@ -1,6 +1,7 @@
 /* Sending one request for the API layer, and recording what went wrong. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "api.h"
 
@@ -36,4 +37,19 @@ size_t api_add_paging(struct req_param *q, size_t nq, const char *prefix,
 	if (marker && marker[0])
 		q[nq++] = (struct req_param){ "marker", marker };
 	return nq;
+}
+
+int api_check_marker(const char *op, const char *marker, const char *next,
+		     struct oss_error *err)
+{
+	if (!next || !marker || strcmp(next, marker) > 0)
+		return 0;
+	if (err) {
+		oss_error_clear(err);
+		err->status = 200;
+		snprintf(err->code, sizeof(err->code), "InvalidResponse");
+		snprintf(err->message, sizeof(err->message),
+			 "%s: NextMarker does not advance", op);
+	}
+	return -EIO;
 }

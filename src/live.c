@@ -98,13 +98,8 @@ int live_list(struct req_engine *e, const char *prefix, struct live_list *out,
 	*out = (struct live_list){ 0 };
 	do {
 		rc = list_page(e, prefix, marker, PAGE_KEYS, out, &next, err);
-		/* A marker that does not move would loop for ever. */
-		if (rc == 0 && next && marker && strcmp(next, marker) <= 0) {
-			set_error(err, 200, "InvalidResponse",
-				  "%s: NextMarker does not advance",
-				  "ListLiveChannel");
-			rc = -EIO;
-		}
+		if (rc == 0)
+			rc = api_check_marker("ListLiveChannel", marker, next, err);
 		free(marker);
 		marker = next;
 		next = NULL;

@@ -51,17 +51,8 @@ int obj_list(struct req_engine *e, const char *prefix, struct obj_list *out,
 	*out = (struct obj_list){ 0 };
 	do {
 		rc = list_page(e, prefix, marker, out, &next, err);
-		if (rc == 0 && next && marker && strcmp(next, marker) <= 0) {
-			if (err) {
-				oss_error_clear(err);
-				err->status = 200;
-				snprintf(err->code, sizeof(err->code),
-					 "InvalidResponse");
-				snprintf(err->message, sizeof(err->message),
-					 "ListObjects: NextMarker does not advance");
-			}
-			rc = -EIO;
-		}
+		if (rc == 0)
+			rc = api_check_marker("ListObjects", marker, next, err);
 		free(marker);
 		marker = next;
 		next = NULL;
