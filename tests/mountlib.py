@@ -143,6 +143,9 @@ class LiveMount(Mount):
                          options=v["options"] + list(extra or []),
                          env=env, workdir=tmp_path)
         self.emu = emulator
+        self.variant = variant
+        self.access_key_id = env["OSS_ACCESS_KEY_ID"] if env else "AKID"
+        self.token = env.get("OSS_SESSION_TOKEN") if env else None
         self.expected: list[re.Pattern[str]] = []
 
     def expect_log(self, pattern: str) -> None:
@@ -154,10 +157,11 @@ class LiveMount(Mount):
                 if line and not any(p.search(line) for p in self.expected)]
 
 
-@pytest.fixture
+@pytest.fixture(params=list(VARIANTS))
 def mnt(emulator, tmp_path, request):
-    """A mounted testbucket (variant by indirect parametrization, V4 default)."""
-    variant = getattr(request, "param", "v4-vhost")
+    """A mounted testbucket: every test that uses it runs once per variant
+    (V4 and V1, virtual-hosted and path style, an STS token)."""
+    variant = request.param
     m = LiveMount(emulator, tmp_path, variant)
     m.start()
     yield m
