@@ -170,12 +170,18 @@ static void fill_file(struct stat *st, mode_t mode, off_t size, time_t t)
 	};
 }
 
+static bool is_live_playlist(const struct chan_info *ci, const char *obj)
+{
+	return strcmp(ci->playlist_name[0] ? ci->playlist_name : "playlist.m3u8",
+		      obj) == 0;
+}
+
 /* The mode of a vod/ object: segments and the live playlist are OSS's. */
 static mode_t vod_mode(const struct chan_info *ci, const char *obj)
 {
 	size_t n = strlen(obj);
 
-	if (strcmp(obj, ci->playlist_name) == 0)
+	if (is_live_playlist(ci, obj))
 		return 0444;
 	if (n > 5 && strcmp(obj + n - 5, ".m3u8") == 0)
 		return 0644;
@@ -519,12 +525,6 @@ static int open_attr(struct fs_ctx *c, const char *path, const struct node *n,
 	fi->direct_io = 1;
 	fi->nonseekable = 0;
 	return 0;
-}
-
-static bool is_live_playlist(const struct chan_info *ci, const char *obj)
-{
-	return strcmp(ci->playlist_name[0] ? ci->playlist_name : "playlist.m3u8",
-		      obj) == 0;
 }
 
 static int open_vobj(struct fs_ctx *c, const char *path, const struct node *n,
