@@ -24,9 +24,14 @@ int api_bad_answer(const struct req_resp *resp, const char *op,
 size_t api_add_paging(struct req_param *q, size_t nq, const char *prefix,
 		      const char *marker);
 
-/* A NextMarker that does not move forward would page for ever: -EIO with
- * Code InvalidResponse, else 0. */
-int api_check_marker(const char *op, const char *marker, const char *next,
-		     struct oss_error *err);
+/* One page of a listing: fetch the page after marker (NULL: the first),
+ * set *next to a malloc'd NextMarker when more remain. */
+typedef int (*api_page_fn)(void *arg, const char *marker, char **next,
+			   struct oss_error *err);
+
+/* Every page, following NextMarker; a marker that does not move forward
+ * is -EIO (Code InvalidResponse) rather than a loop for ever. */
+int api_page_all(const char *op, api_page_fn page, void *arg,
+		 struct oss_error *err);
 
 #endif

@@ -1,6 +1,7 @@
 /* Sending one request for the API layer, and recording what went wrong. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -39,8 +40,8 @@ size_t api_add_paging(struct req_param *q, size_t nq, const char *prefix,
 	return nq;
 }
 
-int api_check_marker(const char *op, const char *marker, const char *next,
-		     struct oss_error *err)
+static int check_marker(const char *op, const char *marker, const char *next,
+			struct oss_error *err)
 {
 	if (!next || !marker || strcmp(next, marker) > 0)
 		return 0;
@@ -52,4 +53,22 @@ int api_check_marker(const char *op, const char *marker, const char *next,
 			 "%s: NextMarker does not advance", op);
 	}
 	return -EIO;
+}
+
+int api_page_all(const char *op, api_page_fn page, void *arg,
+		 struct oss_error *err)
+{
+	char *marker = NULL, *next = NULL;
+	int rc;
+
+	do {
+		rc = page(arg, marker, &next, err);
+		if (rc == 0)
+			rc = check_marker(op, marker, next, err);
+		free(marker);
+		marker = next;
+		next = NULL;
+	} while (rc == 0 && marker);
+	free(marker);
+	return rc;
 }

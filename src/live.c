@@ -89,22 +89,28 @@ static int list_page(struct req_engine *e, const char *prefix,
 	return rc;
 }
 
+struct live_pages {
+	struct req_engine *e;
+	const char *prefix;
+	struct live_list *out;
+};
+
+static int live_page(void *arg, const char *marker, char **next,
+		     struct oss_error *err)
+{
+	struct live_pages *p = arg;
+
+	return list_page(p->e, p->prefix, marker, PAGE_KEYS, p->out, next, err);
+}
+
 int live_list(struct req_engine *e, const char *prefix, struct live_list *out,
 	      struct oss_error *err)
 {
-	char *marker = NULL, *next = NULL;
+	struct live_pages p = { .e = e, .prefix = prefix, .out = out };
 	int rc;
 
 	*out = (struct live_list){ 0 };
-	do {
-		rc = list_page(e, prefix, marker, PAGE_KEYS, out, &next, err);
-		if (rc == 0)
-			rc = api_check_marker("ListLiveChannel", marker, next, err);
-		free(marker);
-		marker = next;
-		next = NULL;
-	} while (rc == 0 && marker);
-	free(marker);
+	rc = api_page_all("ListLiveChannel", live_page, &p, err);
 	if (rc) {
 		int requests = out->requests;
 

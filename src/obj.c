@@ -42,22 +42,28 @@ static int list_page(struct req_engine *e, const char *prefix,
 	return rc;
 }
 
+struct obj_pages {
+	struct req_engine *e;
+	const char *prefix;
+	struct obj_list *out;
+};
+
+static int obj_page(void *arg, const char *marker, char **next,
+		    struct oss_error *err)
+{
+	struct obj_pages *p = arg;
+
+	return list_page(p->e, p->prefix, marker, p->out, next, err);
+}
+
 int obj_list(struct req_engine *e, const char *prefix, struct obj_list *out,
 	     struct oss_error *err)
 {
-	char *marker = NULL, *next = NULL;
+	struct obj_pages p = { .e = e, .prefix = prefix, .out = out };
 	int rc;
 
 	*out = (struct obj_list){ 0 };
-	do {
-		rc = list_page(e, prefix, marker, out, &next, err);
-		if (rc == 0)
-			rc = api_check_marker("ListObjects", marker, next, err);
-		free(marker);
-		marker = next;
-		next = NULL;
-	} while (rc == 0 && marker);
-	free(marker);
+	rc = api_page_all("ListObjects", obj_page, &p, err);
 	if (rc) {
 		int requests = out->requests;
 
