@@ -34,7 +34,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all test unit pytest clean install uninstall demo demo-stop bench
+.PHONY: all test deps unit pytest clean install uninstall demo demo-stop bench
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/osslivefs $(TOOL_BIN)
@@ -64,7 +64,15 @@ unit: $(UNIT_BIN)
 pytest: all
 	OSSLIVEFS_BUILD=$(abspath $(BUILD)) $(SANENV) $(PYTHON) -m pytest tests $(PYTEST_ARGS)
 
-test: unit pytest
+# make test works on a fresh machine too: as root it first installs the
+# Debian packages that are missing; the tests then run in a new make, which
+# reads pkg-config's flags afresh.
+test: deps
+	@$(MAKE) --no-print-directory unit pytest
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then sh contrib/install-deps.sh; \
+	else sh contrib/install-deps.sh || echo "going on without them"; fi
 
 clean:
 	rm -rf build
@@ -73,9 +81,7 @@ clean:
 
 # make demo: as root, first install the Debian packages that are missing; the
 # build then runs in a new make, which reads pkg-config's flags afresh.
-demo:
-	@if [ "$$(id -u)" = 0 ]; then sh contrib/install-deps.sh; \
-	else sh contrib/install-deps.sh || echo "demo: going on without them"; fi
+demo: deps
 	@$(MAKE) --no-print-directory BUILD=$(BUILD) $(BUILD)/osslivefs
 	@BUILD=$(BUILD) sh contrib/demo.sh
 
