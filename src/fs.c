@@ -176,16 +176,17 @@ static bool is_live_playlist(const struct chan_info *ci, const char *obj)
 		      obj) == 0;
 }
 
-/* The mode of a vod/ object: segments and the live playlist are OSS's. */
-static mode_t vod_mode(const struct chan_info *ci, const char *obj)
+static bool is_m3u8(const char *obj)
 {
 	size_t n = strlen(obj);
 
-	if (is_live_playlist(ci, obj))
-		return 0444;
-	if (n > 5 && strcmp(obj + n - 5, ".m3u8") == 0)
-		return 0644;
-	return 0444;
+	return n > 5 && strcmp(obj + n - 5, ".m3u8") == 0;
+}
+
+/* The mode of a vod/ object: segments and the live playlist are OSS's. */
+static mode_t vod_mode(const struct chan_info *ci, const char *obj)
+{
+	return is_m3u8(obj) && !is_live_playlist(ci, obj) ? 0644 : 0444;
 }
 
 static int vobj_getattr(struct fs_ctx *c, const struct node *n,
@@ -611,7 +612,6 @@ static int fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 	struct oss_error err = { 0 };
 	struct chan_info ci;
 	struct node n;
-	size_t len;
 	int ret;
 
 	(void)mode;
@@ -620,11 +620,11 @@ static int fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 	ret = chan_lookup(c, n.ch, &ci, &err);
 	if (ret)
 		return fail("create", path, ret, NULL, &err);
-	len = strlen(n.obj);
-	if (len <= 5 || strcmp(n.obj + len - 5, ".m3u8") != 0)
+	if (!is_m3u8(n.obj))
 		return fail("create", path, -EINVAL, "a VOD playlist name must end in .m3u8", NULL);
 	if (is_live_playlist(&ci, n.obj))
 		return fail("create", path, -EACCES, "the live playlist is written by OSS", NULL);
+	/* A new playlist's content can only come from a write. */
 	if ((fi->flags & O_ACCMODE) == O_RDONLY)
 		fi->flags |= O_WRONLY;
 	return open_vobj(c, path, &n, fi, true);
