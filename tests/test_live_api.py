@@ -26,18 +26,8 @@ LIVETOOL = BUILD / "tools" / "livetool"
 BUCKET = "testbucket"
 AK, SK = "AKID", "SECRET"      # the keys of the conftest emulator
 
-DEFAULT_CONFIG = """<?xml version="1.0" encoding="UTF-8"?>
-<LiveChannelConfiguration>
-  <Description></Description>
-  <Status>enabled</Status>
-  <Target>
-    <Type>HLS</Type>
-    <FragDuration>5</FragDuration>
-    <FragCount>3</FragCount>
-    <PlaylistName>playlist.m3u8</PlaylistName>
-  </Target>
-</LiveChannelConfiguration>
-"""
+# The document of a channel made with defaults, as config.xml shows it.
+from test_mount import DEFAULT_CONFIG  # noqa: E402
 
 
 @pytest.fixture
