@@ -25,6 +25,10 @@ What is measured, and how:
   emulator's own files sit in its page cache for both paths alike).  Eight threads reading
   eight different objects at once against one reader, every byte checked (CRC-32).
 * Memory: VmRSS of the daemon after ``ls -l`` of 10,000 channels.
+* The overview: ``cat .osslivefs/channels`` of 1,000 channels with 2 ms of emulator latency (its
+  requests counted: one listing and one GetLiveChannelStat per channel, 16 at once) against the
+  sequential shell loop ``for c in */; do cat $c/status; done`` that it replaces, on a third
+  emulator bucket of its own.
 * Context rows (``info``, not targets): the cost of open+read+close of a file that makes no
   request (FUSE's own share), and the status and throughput ratios again with 2 ms of latency
   added by the emulator to every request, closer to a real network.
@@ -78,6 +82,9 @@ LATENCY_MS = 2                 # added by the emulator for the context row
 PAR_SIZE = 32 * MIB            # each concurrent reader's object
 RANGED_SIZE = 32 * MIB         # the object whose ranged GETs are counted
 RSS_LIMIT_KIB = 20 * 1024
+N_OVERVIEW = 1000              # channels of the .osslivefs/channels row
+OVERVIEW_RUNS = 3
+OVERVIEW_SPEEDUP = 4           # at least this much faster than the shell loop
 
 CH_VOD = "ch-00001"            # 2,500 small objects
 CH_SEG = "ch-00002"            # the 15 KB segment and the 32 MiB object
@@ -568,6 +575,40 @@ class Bench:
             f"{mbps(PAR_SIZE * PAR_READERS, dpar_t):.0f} MiB/s aggregate"
             + (f", {dbad} errors" if dbad else ""), None)
 
+    def overview(self, m: Mount) -> None:
+        """cat .osslivefs/channels against the shell loop over */status, 2 ms latency."""
+        ctl = m.path(".osslivefs", "channels")
+        want = {"ListLiveChannel": math.ceil(N_OVERVIEW / 1000),
+                "GetLiveChannelStat": N_OVERVIEW}
+        self.emu.control("/-/latency", {"ms": LATENCY_MS})
+        try:
+            times, got = [], {}
+            for _ in range(OVERVIEW_RUNS):
+                self.emu.reset_stats()
+                t0 = time.perf_counter()
+                r = sh(f"cat '{ctl}'")
+                times.append(time.perf_counter() - t0)
+                got = self.stats()
+                lines = r.stdout.splitlines()
+                if r.returncode or len(lines) != N_OVERVIEW + 1 or \
+                        any(line.startswith("# stale") for line in lines):
+                    raise RuntimeError(f"cat {ctl}: {r.returncode} {r.stderr} {lines[:2]}")
+            t0 = time.perf_counter()
+            r = sh(f"cd '{m.mountpoint}' && for c in */; do cat $c/status; done | wc -l")
+            loop = time.perf_counter() - t0
+            if r.stdout.strip() != str(N_OVERVIEW):
+                raise RuntimeError(f"shell loop: {r.stdout!r} {r.stderr}")
+        finally:
+            self.emu.control("/-/latency", {"ms": 0})
+        row(f"cat .osslivefs/channels of {N_OVERVIEW} channels, {LATENCY_MS} ms latency",
+            fmt_requests(want), fmt_requests(got), got == want)
+        med = statistics.median(times)
+        row(f"cat .osslivefs/channels vs `for c in */; do cat $c/status; done`, "
+            f"{N_OVERVIEW} channels, {LATENCY_MS} ms latency",
+            f">= {OVERVIEW_SPEEDUP}x faster",
+            f"{loop / med:.1f}x ({med:.2f} s, median of {OVERVIEW_RUNS}, vs {loop:.2f} s)",
+            loop / med >= OVERVIEW_SPEEDUP)
+
     # -- the whole run ----------------------------------------------------------------------
 
     def run(self) -> None:
@@ -662,10 +703,23 @@ class Bench:
         self.concurrency(b, par, crcs)
         self.unmount(b)
 
+        self.run_overview()
+
+    def run_overview(self) -> None:
+        step(f"a bucket of {N_OVERVIEW} channels: .osslivefs/channels")
+        self.emu.stop()
+        self.emu.start(self.work / "emulator-overview", BUCKET, f"{AK}:{SK}")
+        put_channels(self.emu, [f"ov-{i:04d}" for i in range(N_OVERVIEW)])
+        c = self.mount("mnt-c", self.emu.port)
+        self.overview(c)
+        self.unmount(c)
+
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--only", choices=["overview"],
+                    help="run only these rows (overview: .osslivefs/channels)")
     args = ap.parse_args()
     if not os.access("/dev/fuse", os.W_OK):
         print("bench: needs /dev/fuse (root)", file=sys.stderr)
@@ -676,7 +730,10 @@ def main() -> int:
     t0 = time.monotonic()
     broke = False
     try:
-        bench.run()
+        if args.only == "overview":
+            bench.run_overview()
+        else:
+            bench.run()
     except Exception:
         traceback.print_exc()
         broke = True
