@@ -76,6 +76,11 @@ def os_errno(fn) -> int:
     return e.value.errno
 
 
+def channels(m: LiveMount) -> list[str]:
+    """The channel directories: the root's entries but .osslivefs (which ls -a shows)."""
+    return [n for n in os.listdir(m.mountpoint) if n != ".osslivefs"]
+
+
 def requests(m: LiveMount) -> dict[str, int]:
     return {k: v for k, v in m.emu.stats().items() if v}
 
@@ -84,7 +89,7 @@ def requests(m: LiveMount) -> dict[str, int]:
 
 def test_mkdir_creates_channel_with_default_config(mnt):
     os.mkdir(mnt.path("ch1"))
-    assert sorted(os.listdir(mnt.mountpoint)) == ["ch1"]
+    assert sorted(channels(mnt)) == ["ch1"]
     assert sorted(os.listdir(mnt.path("ch1"))) == FILES
     assert mnt.path("ch1", "config.xml").read_text() == DEFAULT_CONFIG
     t = info(mnt, "ch1").find("Target")
@@ -148,7 +153,7 @@ def test_rmdir_deletes_and_busy_while_live(mnt):
     put_channel(mnt, "gone")
     put_channel(mnt, "live")
     os.rmdir(mnt.path("gone"))
-    assert os.listdir(mnt.mountpoint) == ["live"]
+    assert channels(mnt) == ["live"]
     r = mnt.emu.client().request("GET", "gone", {"live": None})
     assert r.status == 404
     mnt.emu.control("/-/ingest/start", {"channel": "live"})
@@ -475,20 +480,20 @@ def test_2500_channels_list_with_3_requests(mnt):
 
 def test_listing_is_cached_and_refreshed_after_own_changes(mnt):
     put_channel(mnt, "a")
-    assert os.listdir(mnt.mountpoint) == ["a"]
+    assert channels(mnt) == ["a"]
     put_channel(mnt, "b")                  # behind the mount's back
     mnt.emu.reset_stats()
-    assert os.listdir(mnt.mountpoint) == ["a"]     # within cache_ttl
+    assert channels(mnt) == ["a"]     # within cache_ttl
     assert requests(mnt) == {}
     os.mkdir(mnt.path("c"))                # own change: refreshed at once
-    assert sorted(os.listdir(mnt.mountpoint)) == ["a", "b", "c"]
+    assert sorted(channels(mnt)) == ["a", "b", "c"]
 
 
 # ---- variants, start-up, faults -------------------------------------------
 
 def test_variants_full_cycle(mnt):
     os.mkdir(mnt.path("cam 1+~*"))
-    assert os.listdir(mnt.mountpoint) == ["cam 1+~*"]
+    assert channels(mnt) == ["cam 1+~*"]
     assert mnt.path("cam 1+~*", "config.xml").read_text() == DEFAULT_CONFIG
     url = mnt.path("cam 1+~*", "publish_url").read_text().strip()
     assert mnt.emu.control("/-/rtmp/verify", {"url": url})[0] == 200
@@ -496,7 +501,7 @@ def test_variants_full_cycle(mnt):
     assert mnt.path("cam 1+~*", "status").read_text() == "status disabled\n"
     assert mnt.path("cam 1+~*", "history").read_text() == ""
     os.rmdir(mnt.path("cam 1+~*"))
-    assert os.listdir(mnt.mountpoint) == []
+    assert channels(mnt) == []
 
 
 def test_wrong_secret_refuses_to_start(emulator, tmp_path):
