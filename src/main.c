@@ -109,16 +109,28 @@ static void usage(const char *prog)
 	       "    -V, --version              versions of osslivefs and its libraries\n\n");
 }
 
-static void version(void)
+/* What --version prints and .osslivefs/version reads (malloc'd). */
+static char *version_text(void)
 {
 	const char *curl, *openssl, *libxml2;
+	char *text = NULL;
 
 	req_library_versions(&curl, &openssl, &libxml2);
-	printf("osslivefs version %s\n", OSSLIVEFS_VERSION);
-	printf("libfuse version %s\n", fuse_pkgversion());
-	printf("libcurl version %s\n", curl);
-	printf("OpenSSL version %s\n", openssl);
-	printf("libxml2 version %s\n", libxml2);
+	if (asprintf(&text, "osslivefs version %s\nlibfuse version %s\n"
+		     "libcurl version %s\nOpenSSL version %s\n"
+		     "libxml2 version %s\n", OSSLIVEFS_VERSION,
+		     fuse_pkgversion(), curl, openssl, libxml2) < 0)
+		return NULL;
+	return text;
+}
+
+static void version(void)
+{
+	char *text = version_text();
+
+	if (text)
+		fputs(text, stdout);
+	free(text);
 }
 
 /* libfuse's own messages go where ours go: to syslog once daemonized. */
@@ -291,6 +303,8 @@ struct mount_state {
 	struct req_engine *engine;
 	struct fs_ctx *ctx;
 	char *url;
+	char *version_text;
+	char *options_text;
 };
 
 static int setup(struct mount_state *m)
@@ -344,6 +358,45 @@ static void teardown(struct mount_state *m)
 	req_engine_free(m->engine);
 	creds_free(&m->creds);
 	free(m->url);
+	free(m->version_text);
+	free(m->options_text);
+}
+
+/*
+ * .osslivefs/options: the effective options, one name=value a line.  The
+ * URL is rebuilt from its scheme and the engine's host, so that nothing
+ * else a user may have put into it (user:password@) shows; keys never do.
+ */
+static char *options_text(const struct mount_state *m)
+{
+	const struct numbers *n = &m->num;
+	const char *sep = strstr(m->url, "://");
+	char *text = NULL;
+
+	if (asprintf(&text, "url=%.*s://%s\nregion=%s\npath_style=%d\n"
+		     "sigv1=%d\ncredentials=%s\ncache_ttl=%ld\nretries=%ld\n"
+		     "connect_timeout=%ld\ntimeout=%ld\npublish_url_expires=%ld\n"
+		     "frag_duration=%ld\nfrag_count=%ld\nplaylist_name=%s\n"
+		     "loglevel=%s\n",
+		     sep ? (int)(sep - m->url) : 5, sep ? m->url : "https",
+		     req_engine_host(m->engine), req_engine_region(m->engine),
+		     req_engine_path_style(m->engine), m->opts.sigv1,
+		     m->creds.source, n->cache_ttl, n->retries,
+		     n->connect_timeout, n->timeout, n->expires,
+		     n->frag_duration, n->frag_count,
+		     m->opts.playlist_name ? m->opts.playlist_name
+					   : LIVE_DEFAULT_PLAYLIST,
+		     m->opts.loglevel ? m->opts.loglevel : "warn") < 0)
+		return NULL;
+	return text;
+}
+
+/* The texts of .osslivefs/version and options, made once. */
+static int texts_setup(struct mount_state *m)
+{
+	m->version_text = version_text();
+	m->options_text = options_text(m);
+	return m->version_text && m->options_text ? 0 : -ENOMEM;
 }
 
 static int ctx_setup(struct mount_state *m)
@@ -355,6 +408,8 @@ static int ctx_setup(struct mount_state *m)
 		.frag_count = (int)m->num.frag_count,
 		.playlist_name = m->opts.playlist_name ? m->opts.playlist_name
 						       : LIVE_DEFAULT_PLAYLIST,
+		.version_text = m->version_text,
+		.options_text = m->options_text,
 	};
 
 	return fs_ctx_new(m->engine, &opt, &m->ctx);
@@ -391,7 +446,7 @@ static int run(struct mount_state *m, struct fuse_args *args,
 			&m->ctx);
 	if (!fuse)
 		return 1;
-	if (setup(m) || ctx_setup(m))
+	if (setup(m) || texts_setup(m) || ctx_setup(m))
 		goto out_fuse;
 	if (fuse_mount(fuse, cl->mountpoint))
 		goto out_ctx;

@@ -12,6 +12,8 @@ struct fs_options {
 	int frag_duration;              /* the config mkdir creates */
 	int frag_count;
 	const char *playlist_name;
+	const char *version_text;       /* .osslivefs/version */
+	const char *options_text;       /* .osslivefs/options */
 };
 
 /* The mount's state; e must outlive it. */

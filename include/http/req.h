@@ -70,6 +70,10 @@ struct req_resp {
 int req_perform(struct req_engine *e, const struct req *r, struct req_resp *resp);
 void req_resp_free(struct req_resp *resp);
 
+/* The OSS operation r is ("GetLiveChannelStat", "ListObjects", ...;
+ * "Other"), named as the API reference and the emulator's /-/stats. */
+const char *req_op_name(const struct req *r);
+
 /* The versions of libcurl, OpenSSL and libxml2 loaded at run time
  * (static strings), for --version. */
 void req_library_versions(const char **curl, const char **openssl,

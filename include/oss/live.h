@@ -62,6 +62,7 @@ enum live_state { LIVE_IDLE, LIVE_LIVE, LIVE_DISABLED };
 struct live_stat {
 	enum live_state state;
 	char connected_time[40];
+	time_t connected_at;           /* connected_time parsed; 0 when absent */
 	char remote_addr[64];
 	char video_width[16], video_height[16], video_frame_rate[16];
 	char video_bandwidth[24], video_codec[16];

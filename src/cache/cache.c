@@ -26,6 +26,7 @@ int cache_new(struct req_engine *e, unsigned ttl, struct cache **out)
 	c->ttl = ttl;
 	pthread_mutex_init(&c->chans_lock, NULL);
 	pthread_mutex_init(&c->objs_lock, NULL);
+	pthread_mutex_init(&c->last_lock, NULL);
 	*out = c;
 	return 0;
 }
@@ -36,7 +37,9 @@ void cache_free(struct cache *c)
 		return;
 	cache_chans_clear(c);
 	cache_objs_clear(c);
+	cache_overview_clear(c);
 	pthread_mutex_destroy(&c->chans_lock);
 	pthread_mutex_destroy(&c->objs_lock);
+	pthread_mutex_destroy(&c->last_lock);
 	free(c);
 }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cache/cache.h"
+#include "cache/overview.h"
 #include "oss/obj.h"
 
 /* What is kept of a listed channel: small, since a bucket may hold tens
@@ -38,6 +39,12 @@ struct cache {
 
 	pthread_mutex_t objs_lock;
 	struct obj_listing *objs;
+
+	/* The last complete overview, shown while OSS fails. */
+	pthread_mutex_t last_lock;
+	struct chan_state *last;
+	size_t nlast;
+	time_t last_at;
 };
 
 /* Whether something fetched at t is still within the TTL. */
@@ -45,5 +52,12 @@ bool cache_fresh(const struct cache *c, const struct timespec *t);
 
 void cache_chans_clear(struct cache *c);
 void cache_objs_clear(struct cache *c);
+void cache_overview_clear(struct cache *c);
+
+/* Names beginning with '.' are never channels: .osslivefs is the mount's. */
+static inline bool cache_hidden(const char *name)
+{
+	return name[0] == '.';
+}
 
 #endif

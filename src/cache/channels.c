@@ -9,6 +9,7 @@
 
 #include "cache_i.h"
 #include "oss/live_config.h"
+#include "util/metrics.h"
 
 #define PROBES_MAX 1024
 
@@ -65,11 +66,14 @@ static int chans_refresh(struct cache *c, struct oss_error *err)
 {
 	struct live_list l = { 0 };
 	struct chan_entry *items;
-	size_t i;
+	size_t i, n;
 	int ret;
 
-	if (c->chans_valid && cache_fresh(c, &c->chans_fetched))
+	if (c->chans_valid && cache_fresh(c, &c->chans_fetched)) {
+		metrics_cache("channels", true);
 		return 0;
+	}
+	metrics_cache("channels", false);
 	ret = live_list(c->engine, NULL, &l, err);
 	if (ret)
 		return ret;
@@ -78,11 +82,12 @@ static int chans_refresh(struct cache *c, struct oss_error *err)
 		live_list_free(&l);
 		return -ENOMEM;
 	}
-	for (i = 0; i < l.n; i++)
-		entry_from(&items[i], &l.items[i]);
+	for (i = n = 0; i < l.n; i++)
+		if (!cache_hidden(l.items[i].name))
+			entry_from(&items[n++], &l.items[i]);
 	cache_chans_clear(c);
 	c->chans = items;
-	c->nchans = l.n;
+	c->nchans = n;
 	live_list_free(&l);
 	clock_gettime(CLOCK_MONOTONIC, &c->chans_fetched);
 	c->chans_valid = true;
@@ -119,9 +124,11 @@ static int chan_probe(struct cache *c, const char *name,
 
 	for (p = c->probes; p; p = p->next)
 		if (strcmp(p->entry.name, name) == 0 && cache_fresh(c, &p->fetched)) {
+			metrics_cache("channels", true);
 			*out = &p->entry;
 			return p->exists ? 0 : -ENOENT;
 		}
+	metrics_cache("channels", false);
 	ret = live_lookup(c->engine, name, &lc, err);
 	if (ret && ret != -ENOENT)
 		return ret;
@@ -152,8 +159,11 @@ int cache_chan_lookup(struct cache *c, const char *name, struct chan_info *out,
 	const struct chan_entry *e = NULL;
 	int ret = 0;
 
+	if (cache_hidden(name))
+		return -ENOENT;
 	pthread_mutex_lock(&c->chans_lock);
 	if (c->chans_valid && cache_fresh(c, &c->chans_fetched)) {
+		metrics_cache("channels", true);
 		if (c->nchans)
 			e = bsearch(name, c->chans, c->nchans, sizeof(*e),
 				    cmp_channel);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cache_i.h"
+#include "util/metrics.h"
 
 #define OBJS_MAX 64
 
@@ -65,6 +66,7 @@ static int listing_refresh(struct cache *c, struct obj_listing *o,
 	char prefix[LIVE_NAME_MAX + 2];
 	int ret;
 
+	metrics_cache("vod", o->valid && cache_fresh(c, &o->fetched));
 	if (o->valid && cache_fresh(c, &o->fetched))
 		return 0;
 	snprintf(prefix, sizeof(prefix), "%s/", o->ch);

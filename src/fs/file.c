@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "fs_i.h"
+#include "util/metrics.h"
 
+/* FH_CHANFILE: a channel file or a file of .osslivefs/. */
 enum fh_kind { FH_CHANFILE, FH_VOD_READ, FH_VOD_WRITE };
 
 struct fh {
@@ -40,6 +42,7 @@ static struct fh *fh_new(enum fh_kind kind, const struct node *n)
 	pthread_mutex_init(&fh->lock, NULL);
 	fh->kind = kind;
 	fh->node = *n;
+	metrics_open_files(1);
 	return fh;
 }
 
@@ -52,6 +55,7 @@ static void fh_free(struct fh *fh)
 	vod_reader_free(fh->reader);
 	pthread_mutex_destroy(&fh->lock);
 	free(fh);
+	metrics_open_files(-1);
 }
 
 /* Called with fh->lock held (or before fh is shared). */
@@ -84,7 +88,7 @@ static int open_chanfile(struct fs_ctx *c, const char *path, const struct node *
 
 	if (acc != O_RDONLY && !(n->file->mode & 0200))
 		return fs_fail("open", path, -EACCES, "the file is read-only", NULL);
-	ret = cache_chan_lookup(c->cache, n->ch, &ci, &err);
+	ret = n->type == N_CHANFILE ? cache_chan_lookup(c->cache, n->ch, &ci, &err) : 0;
 	if (ret)
 		return fs_fail("open", path, ret, NULL, &err);
 	fh = fh_new(FH_CHANFILE, n);
@@ -174,6 +178,7 @@ int fs_open(const char *path, struct fuse_file_info *fi)
 		return ret;
 	switch (n.type) {
 	case N_CHANFILE:
+	case N_CTLFILE:
 		return open_chanfile(fs_ctx(), path, &n, fi);
 	case N_VOBJ:
 		return open_vobj(fs_ctx(), path, &n, fi, false);
@@ -240,6 +245,8 @@ int fs_read(const char *path, char *buf, size_t size, off_t off,
 	else
 		ret = -EBADF;
 	pthread_mutex_unlock(&fh->lock);
+	if (fh->kind == FH_VOD_READ && ret > 0)
+		metrics_vod_bytes((size_t)ret);
 	return ret;
 }
 

@@ -44,14 +44,18 @@ struct fs_error {
 };
 
 /* node.c: a path as what it names. */
-enum node_type { N_ROOT, N_CHAN, N_CHANFILE, N_VOD, N_VOBJ };
+enum node_type { N_ROOT, N_CHAN, N_CHANFILE, N_VOD, N_VOBJ, N_CTL, N_CTLFILE };
+
+/* The mount's own directory: not a channel, as no name beginning with '.'
+ * ever is. */
+#define CTL_DIR ".osslivefs"
 
 struct chanfile;
 
 struct node {
 	enum node_type type;
 	char ch[NAME_MAX + 1];
-	const struct chanfile *file;    /* N_CHANFILE */
+	const struct chanfile *file;    /* N_CHANFILE, N_CTLFILE */
 	char obj[NAME_MAX + 1];         /* N_VOBJ */
 };
 
@@ -59,6 +63,7 @@ int node_parse(const char *path, struct node *n);
 /* "<ch>/<obj>", the object key of a vod/ node. */
 void node_key(const struct node *n, char *key, size_t size);
 void fill_dir(struct stat *st, time_t t);
+void fill_dir_mode(struct stat *st, mode_t mode, time_t t);
 void fill_file(struct stat *st, mode_t mode, off_t size, time_t t);
 
 /* chanfiles.c: the channel files, one row each, like sysfs attributes.
@@ -76,6 +81,19 @@ struct chanfile {
 
 const struct chanfile *chanfile_find(const char *name);
 const struct chanfile *chanfile_at(size_t i);   /* NULL past the end */
+
+/* ctlfiles.c: the files of .osslivefs/, rows like the channel files (ch is
+ * CTL_DIR); and what the overview files say when OSS failed: one comment
+ * line "# stale: ..." (nothing when fresh) and one log line. */
+struct overview;
+const struct chanfile *ctlfile_find(const char *name);
+const struct chanfile *ctlfile_at(size_t i);    /* NULL past the end */
+int ctl_stale_line(const struct overview *o, struct sbuf *out);
+void ctl_log_stale(const struct overview *o, const char *file);
+
+/* metrics_prom.c: the show() of .osslivefs/metrics.prom. */
+int metrics_prom_show(struct fs_ctx *c, const char *ch, struct sbuf *out,
+		      struct fs_error *e);
 
 /* Parse a boolean as `enabled` accepts it: 0, -EAGAIN or -EINVAL. */
 int chanfile_parse_bool(const char *buf, size_t len, bool final, bool *out);

@@ -4,6 +4,7 @@
  *   /                       one directory per channel
  *   /<ch>/<file>            the channel files of chanfiles.c
  *   /<ch>/vod/<object>      the objects under the key prefix "<ch>/"
+ *   /.osslivefs/<file>      the mount's own files of ctlfiles.c
  */
 #include <errno.h>
 #include <stdio.h>
@@ -50,6 +51,17 @@ static int parse_in_channel(const char *p, struct node *n)
 	return strchr(n->obj, '/') ? -ENOENT : 0;
 }
 
+/* s: what follows "/.osslivefs" (NULL: nothing). */
+static int parse_ctl(const char *s, struct node *n)
+{
+	n->type = N_CTL;
+	if (!s)
+		return 0;
+	n->type = N_CTLFILE;
+	n->file = strchr(s + 1, '/') ? NULL : ctlfile_find(s + 1);
+	return n->file ? 0 : -ENOENT;
+}
+
 int node_parse(const char *path, struct node *n)
 {
 	const char *p = path + 1, *s;
@@ -60,6 +72,8 @@ int node_parse(const char *path, struct node *n)
 	s = strchr(p, '/');
 	if (copy_component(n->ch, p, s ? (size_t)(s - p) : strlen(p)))
 		return -ENOENT;
+	if (strcmp(n->ch, CTL_DIR) == 0)
+		return parse_ctl(s, n);
 	n->type = N_CHAN;
 	if (!s)
 		return 0;
@@ -71,15 +85,20 @@ void node_key(const struct node *n, char *key, size_t size)
 	snprintf(key, size, "%s/%s", n->ch, n->obj);
 }
 
-void fill_dir(struct stat *st, time_t t)
+void fill_dir_mode(struct stat *st, mode_t mode, time_t t)
 {
 	*st = (struct stat){
-		.st_mode = S_IFDIR | 0755,
+		.st_mode = S_IFDIR | mode,
 		.st_nlink = 2,
 		.st_uid = getuid(),
 		.st_gid = getgid(),
 		.st_mtime = t, .st_ctime = t, .st_atime = t,
 	};
+}
+
+void fill_dir(struct stat *st, time_t t)
+{
+	fill_dir_mode(st, 0755, t);
 }
 
 void fill_file(struct stat *st, mode_t mode, off_t size, time_t t)

@@ -40,9 +40,20 @@ static int node_getattr(struct fs_ctx *c, const struct node *n,
 	struct chan_info ci;
 	int ret;
 
-	if (n->type == N_ROOT) {
+	switch (n->type) {
+	case N_ROOT:
 		fill_dir(st, c->mounted_at);
 		return 0;
+	case N_CTL:
+		fill_dir_mode(st, 0555, c->mounted_at);
+		return 0;
+	case N_CTLFILE:
+		/* Made afresh at each read: its time is now. */
+		fill_file(st, n->file->mode, size_get(c, CTL_DIR, n->file->name),
+			  time(NULL));
+		return 0;
+	default:
+		break;
 	}
 	ret = cache_chan_lookup(c->cache, n->ch, &ci, err);
 	if (ret)
@@ -134,6 +145,32 @@ static int readdir_channel(struct fill_ctx *f, const char *ch)
 	return 0;
 }
 
+static int readdir_ctl(struct fill_ctx *f)
+{
+	const struct chanfile *a;
+	struct stat st;
+
+	for (size_t i = 0; (a = ctlfile_at(i)); i++) {
+		fill_file(&st, a->mode, size_get(f->c, CTL_DIR, a->name),
+			  time(NULL));
+		if (f->filler(f->buf, a->name, &st, 0, f->flags))
+			break;
+	}
+	return 0;
+}
+
+static int readdir_root(struct fill_ctx *f, const char *path)
+{
+	struct oss_error err = { 0 };
+	struct stat st;
+	int ret;
+
+	fill_dir_mode(&st, 0555, f->c->mounted_at);
+	f->filler(f->buf, CTL_DIR, &st, 0, f->flags);
+	ret = cache_chan_foreach(f->c->cache, fill_channel, f, &err);
+	return ret ? fs_fail("readdir", path, ret, NULL, &err) : 0;
+}
+
 static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 		      off_t off, struct fuse_file_info *fi,
 		      enum fuse_readdir_flags flags)
@@ -155,10 +192,10 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 		return ret;
 	filler(buf, ".", NULL, 0, 0);
 	filler(buf, "..", NULL, 0, 0);
-	if (n.type == N_ROOT) {
-		ret = cache_chan_foreach(c->cache, fill_channel, &f, &err);
-		return ret ? fs_fail("readdir", path, ret, NULL, &err) : 0;
-	}
+	if (n.type == N_ROOT)
+		return readdir_root(&f, path);
+	if (n.type == N_CTL)
+		return readdir_ctl(&f);
 	ret = cache_chan_lookup(c->cache, n.ch, &ci, &err);
 	if (ret)
 		return fs_fail("readdir", path, ret, NULL, &err);
@@ -180,8 +217,13 @@ static int fs_mkdir(const char *path, mode_t mode)
 
 	(void)mode;
 	/* Directories exist only at the top: one per channel. */
-	if (node_parse(path, &n) || n.type != N_CHAN)
+	ret = node_parse(path, &n);
+	if (ret == 0 && n.type == N_CTL)
+		return fs_fail("mkdir", path, -EEXIST, "the mount's own directory", NULL);
+	if (ret || n.type != N_CHAN)
 		return fs_fail("mkdir", path, -EACCES, "only channel directories can be made", NULL);
+	if (n.ch[0] == '.')
+		return fs_fail("mkdir", path, -EINVAL, "names beginning with . are the mount's own", NULL);
 	ret = live_name_check(n.ch);
 	if (ret)
 		return fs_fail("mkdir", path, ret, live_name_why(n.ch), NULL);

@@ -16,6 +16,7 @@
 
 #include "engine_i.h"
 #include "util/log.h"
+#include "util/metrics.h"
 
 #define DEFAULT_MAX_RESPONSE ((size_t)4 << 20)
 #define BACKOFF_FIRST_MS 100
@@ -102,13 +103,14 @@ static void resp_reset(struct req_resp *resp)
 	resp_reset_empty(resp);
 }
 
-static long elapsed_ms(const struct timespec *t0)
+/* Seconds since t0. */
+static double elapsed(const struct timespec *t0)
 {
 	struct timespec t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (t1.tv_sec - t0->tv_sec) * 1000 +
-	       (t1.tv_nsec - t0->tv_nsec) / 1000000;
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 /* One line per attempt; the URL carries no secret (auth is in headers). */
@@ -183,6 +185,7 @@ static int attempt(struct req_engine *e, CURL *c, const struct req *r,
 	struct timespec t0;
 	CURLcode cc;
 	long status = 0;
+	double secs;
 	int err;
 
 	*retry = false;
@@ -198,7 +201,9 @@ static int attempt(struct req_engine *e, CURL *c, const struct req *r,
 	response_headers(&x);
 
 	err = classify(&x, cc, status, errbuf, retry);
-	log_attempt(r->method, url, resp, elapsed_ms(&t0), n);
+	secs = elapsed(&t0);
+	metrics_request(req_op_name(r), resp->status, secs);
+	log_attempt(r->method, url, resp, (long)(secs * 1000), n);
 	return err;
 }
 
@@ -251,6 +256,7 @@ static int perform_attempts(struct req_engine *e, const struct req *r,
 			log_info("req: %s %s failed (%ld %s), retry %d of %d",
 				 r->method, url, resp->err.status,
 				 resp->err.code, i, e->retries);
+			metrics_retry(req_op_name(r));
 			backoff(i - 1);
 		}
 		err = attempt(e, c, r, q, nq, url, resp, &retry, i + 1);
@@ -283,6 +289,8 @@ int req_perform(struct req_engine *e, const struct req *r,
 		client_error(resp, err);
 	free(url);
 	free(q);
+	if (err)
+		metrics_failure(err);
 	return err;
 }
 

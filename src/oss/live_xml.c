@@ -105,6 +105,8 @@ int live_parse_stat(const char *xml, size_t len, struct live_stat *out)
 		goto out;
 	xml_child_copy(root, "ConnectedTime", s.connected_time,
 		  sizeof(s.connected_time));
+	if (iso8601_parse(s.connected_time, &s.connected_at) < 0)
+		s.connected_at = 0;
 	xml_child_copy(root, "RemoteAddr", s.remote_addr, sizeof(s.remote_addr));
 	video = xml_child(root, "Video");
 	xml_child_copy(video, "Width", s.video_width, sizeof(s.video_width));

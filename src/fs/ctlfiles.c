@@ -1,0 +1,167 @@
+/*
+ * .osslivefs/: the mount's own files, one row each like the channel files
+ * (chanfiles.c), read-only.  channels and metrics.prom (metrics_prom.c)
+ * show one overview of every channel (cache/overview.h); when OSS fails
+ * they still read, and say what is stale.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fs_i.h"
+#include "cache/overview.h"
+
+#define HEADER "#name enabled state remote_addr connected_time " \
+	       "video_bandwidth audio_bandwidth\n"
+
+static const char *state_name(const struct chan_state *cs)
+{
+	if (!cs->known)
+		return "-";
+	switch (cs->state) {
+	case LIVE_LIVE:
+		return "live";
+	case LIVE_DISABLED:
+		return "disabled";
+	default:
+		return "idle";
+	}
+}
+
+static const char *or_dash(const char *s)
+{
+	return s[0] ? s : "-";
+}
+
+/* "OSS 503 ServiceUnavailable" or "RequestTimeout": what OSS said. */
+static void said(const struct oss_error *err, char *buf, size_t len)
+{
+	if (err->status)
+		snprintf(buf, len, "OSS %ld %s", err->status, err->code);
+	else
+		snprintf(buf, len, "%s", err->code[0] ? err->code : "no answer");
+}
+
+/* The comment line of a stale overview (nothing when it is fresh). */
+int ctl_stale_line(const struct overview *o, struct sbuf *out)
+{
+	const char *name = strerrorname_np(-o->failed_errno);
+	char what[128], when[32] = "";
+	struct tm tm;
+
+	if (!o->failed_op)
+		return 0;
+	said(&o->err, what, sizeof(what));
+	if (sbuf_printf(out, "# stale: %s failed (%s, %s); ", o->failed_op,
+			name ? name : "?", what))
+		return -ENOMEM;
+	if (strcmp(o->failed_op, "GetLiveChannelStat") == 0)
+		return sbuf_printf(out, "state unknown for %zu of %zu channels\n",
+				   o->unknown, o->n);
+	if (!o->as_of)
+		return sbuf_printf(out, "no channels read yet\n");
+	gmtime_r(&o->as_of, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return sbuf_printf(out, "channels as of %s\n", when);
+}
+
+/* One line of the log per stale read, like any failed operation. */
+void ctl_log_stale(const struct overview *o, const char *file)
+{
+	char path[64], why[64];
+
+	if (!o->failed_op)
+		return;
+	snprintf(path, sizeof(path), "/.osslivefs/%s", file);
+	snprintf(why, sizeof(why), "%s failed", o->failed_op);
+	fs_log_fail("read", path, o->failed_errno, why, &o->err);
+}
+
+/* Names stay one awk field: space, control bytes and '\' become \xNN. */
+static int add_name(struct sbuf *out, const char *name)
+{
+	int ret = 0;
+
+	for (const unsigned char *p = (const unsigned char *)name; !ret && *p; p++)
+		ret = *p <= ' ' || *p == 0x7f || *p == '\\' ?
+		      sbuf_printf(out, "\\x%02x", *p) : sbuf_add(out, p, 1);
+	return ret;
+}
+
+static int channel_line(struct sbuf *out, const struct chan_state *cs)
+{
+	return add_name(out, cs->name) ?:
+	       sbuf_printf(out, " %d %s %s %s %s %s\n", cs->enabled,
+			   state_name(cs), or_dash(cs->remote_addr),
+			   or_dash(cs->connected_time),
+			   or_dash(cs->video_bandwidth),
+			   or_dash(cs->audio_bandwidth));
+}
+
+static int channels_show(struct fs_ctx *c, const char *ch, struct sbuf *out,
+			 struct fs_error *e)
+{
+	struct overview o;
+	int ret;
+
+	(void)ch;
+	(void)e;
+	ret = cache_overview(c->cache, &o);
+	if (ret)
+		return ret;
+	ctl_log_stale(&o, "channels");
+	ret = ctl_stale_line(&o, out) ?: sbuf_add(out, HEADER, strlen(HEADER));
+	for (size_t i = 0; !ret && i < o.n; i++)
+		ret = channel_line(out, &o.items[i]);
+	overview_free(&o);
+	return ret;
+}
+
+static int text_show(struct sbuf *out, const char *text)
+{
+	return sbuf_add(out, text, strlen(text));
+}
+
+static int version_show(struct fs_ctx *c, const char *ch, struct sbuf *out,
+			struct fs_error *e)
+{
+	(void)ch;
+	(void)e;
+	return text_show(out, c->opt.version_text);
+}
+
+static int options_show(struct fs_ctx *c, const char *ch, struct sbuf *out,
+			struct fs_error *e)
+{
+	(void)ch;
+	(void)e;
+	return text_show(out, c->opt.options_text);
+}
+
+/* In the order readdir lists them. */
+static const struct chanfile ctl_files[] = {
+	{ .name = "channels",     .mode = 0444, .show = channels_show },
+	{ .name = "metrics.prom", .mode = 0444, .show = metrics_prom_show },
+	{ .name = "options",      .mode = 0444, .show = options_show },
+	{ .name = "version",      .mode = 0444, .show = version_show },
+};
+
+const struct chanfile *ctlfile_at(size_t i)
+{
+	if (i >= sizeof(ctl_files) / sizeof(ctl_files[0]))
+		return NULL;
+	return &ctl_files[i];
+}
+
+const struct chanfile *ctlfile_find(const char *name)
+{
+	const struct chanfile *a;
+
+	for (size_t i = 0; (a = ctlfile_at(i)); i++)
+		if (strcmp(a->name, name) == 0)
+			return a;
+	return NULL;
+}
