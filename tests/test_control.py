@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from mountlib import LiveMount, mnt, run_osslivefs  # noqa: F401  (fixture)
-from test_mount import fast_client, os_errno, put_channel, requests, sh
+from test_mount import fast_client, os_errno, put_channel, put_many, requests, sh
 
 pytestmark = pytest.mark.skipif(not os.access("/dev/fuse", os.W_OK),
                                 reason="needs /dev/fuse (root)")
@@ -178,12 +178,7 @@ def test_channels_follow_the_bucket_at_every_open(m):
 
 
 def test_channels_of_2500_cost_3_listings_and_one_stat_per_enabled_channel(m):
-    c = fast_client(m)
-    body = (b"<LiveChannelConfiguration><Target><Type>HLS</Type></Target>"
-            b"</LiveChannelConfiguration>")
-    names = [f"ch-{i:04d}" for i in range(2500)]
-    for n in names:
-        assert c.request("PUT", n, {"live": None}, body).status == 200
+    names = put_many(m, 2500)
     for n in names[::100]:
         disable(m, n)
     m.emu.reset_stats()

@@ -465,13 +465,19 @@ def test_size_is_last_known_length(mnt):
     assert os.stat(mnt.path("ch", "enabled")).st_size == 2
 
 
-def test_2500_channels_list_with_3_requests(mnt):
-    c = fast_client(mnt)
+def put_many(m: LiveMount, n: int) -> list[str]:
+    """Channels ch-0000 ... behind the mount's back, over one fast connection."""
+    c = fast_client(m)
     body = (b"<LiveChannelConfiguration><Target><Type>HLS</Type></Target>"
             b"</LiveChannelConfiguration>")
-    names = [f"ch-{i:04d}" for i in range(2500)]
-    for n in names:
-        assert c.request("PUT", n, {"live": None}, body).status == 200
+    names = [f"ch-{i:04d}" for i in range(n)]
+    for name in names:
+        assert c.request("PUT", name, {"live": None}, body).status == 200
+    return names
+
+
+def test_2500_channels_list_with_3_requests(mnt):
+    put_many(mnt, 2500)
     mnt.emu.reset_stats()
     r = sh(f"ls {mnt.mountpoint} | wc -l; ls -l {mnt.mountpoint} | tail -n +2 | wc -l")
     assert r.stdout.split() == ["2500", "2500"]

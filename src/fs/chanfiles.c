@@ -217,13 +217,19 @@ const struct chanfile *chanfile_at(size_t i)
 	return &chanfiles[i];
 }
 
-const struct chanfile *chanfile_find(const char *name)
+const struct chanfile *chanfile_find_in(const struct chanfile *(*at)(size_t),
+					 const char *name)
 {
 	const struct chanfile *a;
 	size_t i;
 
-	for (i = 0; (a = chanfile_at(i)); i++)
+	for (i = 0; (a = at(i)); i++)
 		if (strcmp(a->name, name) == 0)
 			return a;
 	return NULL;
+}
+
+const struct chanfile *chanfile_find(const char *name)
+{
+	return chanfile_find_in(chanfile_at, name);
 }

@@ -69,7 +69,7 @@ int ctl_stale_line(const struct overview *o, struct sbuf *out)
 }
 
 /* One line of the log per stale read, like any failed operation. */
-void ctl_log_stale(const struct overview *o, const char *file)
+static void log_stale(const struct overview *o, const char *file)
 {
 	char path[64], why[64];
 
@@ -101,23 +101,39 @@ static int channel_line(struct sbuf *out, const struct chan_state *cs)
 			   or_dash(cs->audio_bandwidth));
 }
 
-static int channels_show(struct fs_ctx *c, const char *ch, struct sbuf *out,
-			 struct fs_error *e)
+int ctl_show_overview(struct fs_ctx *c, const char *file, struct sbuf *out,
+		      int (*render)(struct fs_ctx *c, const struct overview *o,
+				    struct sbuf *out))
 {
 	struct overview o;
 	int ret;
 
-	(void)ch;
-	(void)e;
 	ret = cache_overview(c->cache, &o);
 	if (ret)
 		return ret;
-	ctl_log_stale(&o, "channels");
-	ret = ctl_stale_line(&o, out) ?: sbuf_add(out, HEADER, strlen(HEADER));
-	for (size_t i = 0; !ret && i < o.n; i++)
-		ret = channel_line(out, &o.items[i]);
+	log_stale(&o, file);
+	ret = render(c, &o, out);
 	overview_free(&o);
 	return ret;
+}
+
+static int channels_render(struct fs_ctx *c, const struct overview *o,
+			   struct sbuf *out)
+{
+	int ret = ctl_stale_line(o, out) ?: sbuf_add(out, HEADER, strlen(HEADER));
+
+	(void)c;
+	for (size_t i = 0; !ret && i < o->n; i++)
+		ret = channel_line(out, &o->items[i]);
+	return ret;
+}
+
+static int channels_show(struct fs_ctx *c, const char *ch, struct sbuf *out,
+			 struct fs_error *e)
+{
+	(void)ch;
+	(void)e;
+	return ctl_show_overview(c, "channels", out, channels_render);
 }
 
 static int text_show(struct sbuf *out, const char *text)
@@ -158,10 +174,5 @@ const struct chanfile *ctlfile_at(size_t i)
 
 const struct chanfile *ctlfile_find(const char *name)
 {
-	const struct chanfile *a;
-
-	for (size_t i = 0; (a = ctlfile_at(i)); i++)
-		if (strcmp(a->name, name) == 0)
-			return a;
-	return NULL;
+	return chanfile_find_in(ctlfile_at, name);
 }

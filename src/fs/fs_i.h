@@ -81,15 +81,22 @@ struct chanfile {
 
 const struct chanfile *chanfile_find(const char *name);
 const struct chanfile *chanfile_at(size_t i);   /* NULL past the end */
+/* The row called name of the table that at() walks, or NULL. */
+const struct chanfile *chanfile_find_in(const struct chanfile *(*at)(size_t),
+					 const char *name);
 
 /* ctlfiles.c: the files of .osslivefs/, rows like the channel files (ch is
  * CTL_DIR); and what the overview files say when OSS failed: one comment
- * line "# stale: ..." (nothing when fresh) and one log line. */
+ * line "# stale: ..." (nothing when fresh), and one log line. */
 struct overview;
 const struct chanfile *ctlfile_find(const char *name);
 const struct chanfile *ctlfile_at(size_t i);    /* NULL past the end */
 int ctl_stale_line(const struct overview *o, struct sbuf *out);
-void ctl_log_stale(const struct overview *o, const char *file);
+/* The show() of an overview file: gathers one overview, logs it when
+ * stale, and renders it into out. */
+int ctl_show_overview(struct fs_ctx *c, const char *file, struct sbuf *out,
+		      int (*render)(struct fs_ctx *c, const struct overview *o,
+				    struct sbuf *out));
 
 /* metrics_prom.c: the show() of .osslivefs/metrics.prom. */
 int metrics_prom_show(struct fs_ctx *c, const char *ch, struct sbuf *out,

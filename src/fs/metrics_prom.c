@@ -123,20 +123,16 @@ static int overview_gauges(struct fs_ctx *c, struct sbuf *out,
 			   (long long)c->mounted_at);
 }
 
+/* The counters after the gathering: they include its requests. */
+static int render(struct fs_ctx *c, const struct overview *o, struct sbuf *out)
+{
+	return overview_gauges(c, out, o) ?: metrics_format(out);
+}
+
 int metrics_prom_show(struct fs_ctx *c, const char *ch, struct sbuf *out,
 		      struct fs_error *e)
 {
-	struct overview o;
-	int ret;
-
 	(void)ch;
 	(void)e;
-	ret = cache_overview(c->cache, &o);
-	if (ret)
-		return ret;
-	ctl_log_stale(&o, "metrics.prom");
-	/* The counters after the gathering: they include its requests. */
-	ret = overview_gauges(c, out, &o) ?: metrics_format(out);
-	overview_free(&o);
-	return ret;
+	return ctl_show_overview(c, "metrics.prom", out, render);
 }
