@@ -31,11 +31,6 @@ static const char *state_name(const struct chan_state *cs)
 	}
 }
 
-static const char *or_dash(const char *s)
-{
-	return s[0] ? s : "-";
-}
-
 /* "OSS 503 ServiceUnavailable" or "RequestTimeout": what OSS said. */
 static void said(const struct oss_error *err, char *buf, size_t len)
 {
@@ -75,17 +70,21 @@ static void log_stale(const struct overview *o, const char *file)
 
 	if (!o->failed_op)
 		return;
-	snprintf(path, sizeof(path), "/.osslivefs/%s", file);
+	snprintf(path, sizeof(path), "/%s/%s", CTL_DIR, file);
 	snprintf(why, sizeof(why), "%s failed", o->failed_op);
 	fs_log_fail("read", path, o->failed_errno, why, &o->err);
 }
 
-/* Names stay one awk field: space, control bytes and '\' become \xNN. */
-static int add_name(struct sbuf *out, const char *name)
+/* One column after sep: "-" when empty; every value stays one awk field,
+ * so space, control bytes and '\' become \xNN (names and OSS's values
+ * alike). */
+static int add_field(struct sbuf *out, const char *sep, const char *s)
 {
-	int ret = 0;
+	int ret = sbuf_add(out, sep, strlen(sep));
 
-	for (const unsigned char *p = (const unsigned char *)name; !ret && *p; p++)
+	if (!ret && !s[0])
+		return sbuf_add(out, "-", 1);
+	for (const unsigned char *p = (const unsigned char *)s; !ret && *p; p++)
 		ret = *p <= ' ' || *p == 0x7f || *p == '\\' ?
 		      sbuf_printf(out, "\\x%02x", *p) : sbuf_add(out, p, 1);
 	return ret;
@@ -93,12 +92,14 @@ static int add_name(struct sbuf *out, const char *name)
 
 static int channel_line(struct sbuf *out, const struct chan_state *cs)
 {
-	return add_name(out, cs->name) ?:
-	       sbuf_printf(out, " %d %s %s %s %s %s\n", cs->enabled,
-			   state_name(cs), or_dash(cs->remote_addr),
-			   or_dash(cs->connected_time),
-			   or_dash(cs->video_bandwidth),
-			   or_dash(cs->audio_bandwidth));
+	return add_field(out, "", cs->name) ?:
+	       add_field(out, " ", cs->enabled ? "1" : "0") ?:
+	       add_field(out, " ", state_name(cs)) ?:
+	       add_field(out, " ", cs->remote_addr) ?:
+	       add_field(out, " ", cs->connected_time) ?:
+	       add_field(out, " ", cs->video_bandwidth) ?:
+	       add_field(out, " ", cs->audio_bandwidth) ?:
+	       sbuf_add(out, "\n", 1);
 }
 
 int ctl_show_overview(struct fs_ctx *c, const char *file, struct sbuf *out,
