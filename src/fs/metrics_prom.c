@@ -33,14 +33,14 @@ static int family(struct sbuf *out, const char *name, const char *help)
 /* The sample value of a channel gauge; false when it has none. */
 typedef bool (*gauge_fn)(const struct chan_state *cs, double *v);
 
+/* OSS's figures are decimal: anything else (strtod's "nan", hex) is
+ * left out rather than exposed. */
 static bool is_number(const char *s, double *v)
 {
-	char *end;
-
-	if (!s[0])
+	if (!s[0] || strspn(s, "0123456789.") != strlen(s))
 		return false;
-	*v = strtod(s, &end);
-	return *end == '\0';
+	*v = strtod(s, NULL);
+	return true;
 }
 
 static bool g_enabled(const struct chan_state *cs, double *v)
@@ -88,6 +88,8 @@ static const struct {
 	  "Start of a live channel's ingest session, Unix time.", g_since },
 };
 
+#define NGAUGES (sizeof(channel_gauges) / sizeof(channel_gauges[0]))
+
 static int channel_gauge(struct sbuf *out, const struct overview *o, size_t g)
 {
 	int ret = family(out, channel_gauges[g].name, channel_gauges[g].help);
@@ -114,7 +116,7 @@ static int overview_gauges(struct fs_ctx *c, struct sbuf *out,
 		  family(out, "osslivefs_channels", "Channels listed.") ?:
 		  sbuf_printf(out, "osslivefs_channels %zu\n", o->n);
 
-	for (size_t g = 0; !ret && g < sizeof(channel_gauges) / sizeof(channel_gauges[0]); g++)
+	for (size_t g = 0; !ret && g < NGAUGES; g++)
 		ret = channel_gauge(out, o, g);
 	return ret ?:
 	       family(out, "osslivefs_start_time_seconds",
