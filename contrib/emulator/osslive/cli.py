@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="real RTMP ingest: run a private nginx with the RTMP module (Debian "
                         "nginx-light, libnginx-mod-rtmp) on a free port of 127.0.0.1; "
                         "PublishUrls name it")
+    p.add_argument("--public-read", action="store_true",
+                   help="the buckets' ACL is public-read: anonymous GetObject, HeadObject "
+                        "and ListObjects are allowed (everything else is still signed)")
     p.add_argument("-v", "--verbose", action="store_true", help="log every request on stderr")
     return p
 
@@ -86,6 +89,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     emu = Emulator(args.bucket, args.data, Auth(args.credentials, region, args.clock_check,
                                                    args.clock_offset),
                    args.verbose)
+    emu.public_read = args.public_read
     server = make_server(emu, args.host, args.port)
     port = server.server_address[1]
     stop = threading.Event()

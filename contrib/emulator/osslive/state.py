@@ -61,6 +61,7 @@ class Emulator:
         self.latency_ms = 0
         self.lock = threading.Lock()
         self.rtmp: Optional[RtmpIngest] = None     # real ingest (--rtmp)
+        self.public_read = False                   # the buckets' ACL is public-read
         try:
             with open(SAMPLE_TS, "rb") as f:
                 self.sample_ts: Optional[bytes] = f.read()
