@@ -1,5 +1,6 @@
 #!/bin/sh
-# make demo-stop: unmount the demo, stop its osslivefs and its emulator,
+# make demo-stop: unmount the demo, stop its osslivefs, its emulator (and the
+# emulator's nginx) and an ffmpeg it left publishing,
 # remove $BUILD/demo.
 #
 #   BUILD=build sh contrib/demo-stop.sh
@@ -67,7 +68,8 @@ if is_mounted "$MNT"; then
 	say "demo-stop: unmounted $MNT"
 fi
 
-# Unmounted, osslivefs ends by itself.
+# Unmounted, osslivefs ends by itself; the emulator stops its nginx.
+stop ffmpeg ffmpeg 0
 stop osslivefs "osslivefs demo-bucket $MNT " 50
 stop emulator osslive_emulator.py 0
 

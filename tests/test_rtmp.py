@@ -46,13 +46,16 @@ def live(tmp_path):
     data = tmp_path / "emulator"
     emu = Emulator().start(data, EMU_BUCKET, EMU_CREDENTIALS, extra_args=["--rtmp"])
     m = LiveMount(emu, tmp_path, "v4-vhost", extra=[f"frag_duration={FRAG}"])
+    nginx = nginx_pids(data)
+    assert nginx, "no nginx under %s" % data
     try:
         m.start()
         yield m
     finally:
         m.stop()
         assert emu.stop() == 0, emu.log()
-    assert not processes_under(data), "left running: %s" % processes_under(data)
+    left = [pid for pid in nginx if os.path.exists(f"/proc/{pid}")]
+    assert not left and not processes_under(data), "left running: %s" % left
     unexpected = m.unexpected_log()
     assert not unexpected, "unexpected daemon stderr:\n" + "\n".join(unexpected)
 
@@ -68,6 +71,19 @@ def processes_under(path: Path) -> list[str]:
         if str(path) in cmd:
             out.append(f"{pid}: {cmd}")
     return out
+
+
+def nginx_pids(data: Path) -> list[str]:
+    """The emulator's nginx: its master (named by its prefix) and the master's children."""
+    masters = [line.split(":", 1)[0] for line in processes_under(data)
+               if "nginx" in line]
+    pids = list(masters)
+    for pid in masters:
+        try:
+            pids += Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            pass
+    return pids
 
 
 def publish(url: str, seconds: float, size: str = "320x240") -> subprocess.Popen:
