@@ -33,15 +33,7 @@ SK=demo-access-key-secret
 
 say() { printf '%s\n' "$*"; }
 
-# /proc/self/mounts writes a space in a path as \040.
-is_mounted() {
-	grep -qF " $(printf '%s' "$1" | sed 's/ /\\040/g') fuse" /proc/self/mounts
-}
-
-# True while the process exists and is not a zombie.
-running() {
-	state=$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null) && [ "$state" != Z ]
-}
+. "$ROOT/contrib/demo-lib.sh"      # is_mounted, running, wait_until
 
 # POST one JSON body to the emulator's control API (curl may be missing on a
 # fresh machine; python3 is not).
@@ -152,16 +144,6 @@ say "demo: created the channel $CHANNEL (mkdir, i.e. PutLiveChannel)"
 # status of the channel, one key: "status" "video_bandwidth" ...
 status_of() {
 	sed -n "s/^$1 //p" "$MNT/$CHANNEL/status" 2>/dev/null
-}
-
-# Wait up to $2 tenths of a second for the shell condition $1.
-wait_until() {
-	tries=0
-	until eval "$1"; do
-		tries=$((tries + 1))
-		[ $tries -le "$2" ] || return 1
-		sleep 0.1
-	done
 }
 
 # An encoder: ffmpeg's test pattern and a 440 Hz tone, published in real
