@@ -74,13 +74,15 @@ class Nginx:
 
     def config(self) -> str:
         user = "user root;\n" if os.geteuid() == 0 else ""
-        temp = "".join("    %s_temp_path %s/tmp/%s;\n" % (k, self.prefix, k) for k in
+        temp = "".join("    %s_temp_path \"%s/tmp/%s\";\n" % (k, self.prefix, k) for k in
                        ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        if '"' in self.prefix or "\\" in self.prefix:
+            raise RuntimeError("nginx cannot take the directory %r" % self.prefix)
         return """load_module %(module)s;
 daemon off;
 %(user)sworker_processes 1;
-pid %(prefix)s/nginx.pid;
-error_log %(prefix)s/logs/error.log warn;
+pid "%(prefix)s/nginx.pid";
+error_log "%(prefix)s/logs/error.log" warn;
 events { worker_connections 1024; }
 rtmp {
     server {
@@ -89,7 +91,7 @@ rtmp {
         application live {
             live on;
             hls on;
-            hls_path %(prefix)s/hls;
+            hls_path "%(prefix)s/hls";
             hls_nested on;
             hls_fragment %(piece)dms;
             hls_max_fragment %(forced)ds;
