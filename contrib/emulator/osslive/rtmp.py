@@ -78,7 +78,8 @@ def callback_url(body: dict) -> str:
 
 
 def callback(emu: Emulator, path: str, body: dict) -> dict:
-    """/-/rtmp/on_publish, on_publish_done (and with --rtmp on_relay, on_relay_done)."""
+    """/-/rtmp/on_publish and on_publish_done: with --rtmp the private nginx's, else a
+    session like /-/ingest/start and /-/ingest/stop."""
     if emu.rtmp is not None:
         return emu.rtmp.callback(path, body)
     name = str(body.get("name") or "")
