@@ -6,8 +6,8 @@ set -eu
 # prometheus (promtool) and prometheus-node-exporter: tests/test_control.py
 # checks .osslivefs/metrics.prom with them.
 PKGS="build-essential pkg-config libfuse3-dev fuse3 libcurl4-openssl-dev
-libssl-dev libxml2-dev python3-pytest ffmpeg groff-base prometheus
-prometheus-node-exporter"
+libssl-dev libxml2-dev python3-pytest ffmpeg groff-base nginx-light
+libnginx-mod-rtmp prometheus prometheus-node-exporter"
 
 missing=""
 for p in $PKGS; do
