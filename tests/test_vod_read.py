@@ -182,18 +182,16 @@ def test_read_ahead_memory_is_bounded_and_given_back(rmnt, relay):
         assert held <= READER_SLOTS * RANGE_AHEAD // 1024 + 4 * 1024   # ...within the bound
         assert f.read() == data[8 * MIB:]
     assert relay.max_inflight <= READER_SLOTS
-    # Closed (the kernel sends RELEASE after close returns): the buffers are unmapped; what
-    # stays is malloc's own cache of FUSE reply buffers (its mmap threshold grows to 1 MiB).
-    deadline = time.monotonic() + 5
-    while proc_kib(pid, "RssAnon") - base_rss >= 4 * 1024 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert proc_kib(pid, "RssAnon") - base_rss < 4 * 1024
-    # The fetch workers end when idle.
+    # Closed: the buffers go back to the mount's pool for the next reader; when its fetch
+    # workers have had nothing to do for 5 s they end and the pool unmaps the buffers.
+    # What stays is malloc's own cache of FUSE reply buffers (its threshold grows to 1 MiB).
     assert fetch_workers(pid) > 0
-    deadline = time.monotonic() + 10
-    while fetch_workers(pid) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 15
+    while (fetch_workers(pid) or proc_kib(pid, "RssAnon") - base_rss >= 4 * 1024) \
+            and time.monotonic() < deadline:
         time.sleep(0.2)
     assert fetch_workers(pid) == 0
+    assert proc_kib(pid, "RssAnon") - base_rss < 4 * 1024
 
 
 def fetch_workers(pid: int) -> int:

@@ -19,6 +19,7 @@
 
 struct size_entry;                      /* sizes.c */
 struct vod_pending;                     /* vod.c */
+struct fetch_pool;                      /* fetch_pool.c */
 
 struct fs_ctx {
 	struct req_engine *engine;
@@ -32,6 +33,8 @@ struct fs_ctx {
 	 * before OSS has them. */
 	pthread_mutex_t pending_lock;
 	struct vod_pending *pending;
+	/* vod/ read-ahead: the fetch workers and range buffers. */
+	struct fetch_pool *fetch;
 };
 
 /* The context of the calling FUSE request. */
@@ -98,11 +101,17 @@ void vod_pending_clear(struct fs_ctx *c);
 int vod_store(struct fs_ctx *c, const struct node *n,
 	      const struct sbuf *value, bool final, struct fs_error *e);
 
-/* vod_read.c: reading one vod/ object through ranged GETs with
- * read-ahead.  vod_reader_read returns the bytes read (0 at the end) or a
- * negative errno, and logs failures. */
+/* vod_read.c: reading one vod/ object through ranged GETs, several in
+ * flight for a reader going forward (README "Reading recordings").
+ * size_hint is the listed size, or -1.  vod_reader_read returns the bytes
+ * read (0 at the end) or a negative errno, and logs failures; it may run
+ * in several threads at once. */
+#define VOD_READER_SLOTS 6              /* ranges per open file */
+#define VOD_FETCH_WORKERS 8             /* read-ahead ranges in flight per mount */
+#define VOD_MOUNT_BUDGET ((size_t)64 << 20)   /* read-ahead buffers per mount */
 struct vod_reader;
-int vod_reader_new(struct fs_ctx *c, const char *key, struct vod_reader **out);
+int vod_reader_new(struct fs_ctx *c, const char *key, off_t size_hint,
+		   struct vod_reader **out);
 int vod_reader_read(struct vod_reader *r, const char *path, char *buf,
 		    size_t size, off_t off);
 void vod_reader_free(struct vod_reader *r);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fetch_pool.h"
 #include "fs_i.h"
 #include "oss/live.h"
 #include "oss/obj.h"
@@ -292,7 +293,11 @@ int fs_ctx_new(struct req_engine *e, const struct fs_options *opt,
 	if (!c)
 		return -ENOMEM;
 	ret = cache_new(e, opt->cache_ttl, &c->cache);
+	if (!ret)
+		ret = fetch_pool_new(VOD_FETCH_WORKERS, VOD_MOUNT_BUDGET,
+				     &c->fetch);
 	if (ret) {
+		cache_free(c->cache);
 		free(c);
 		return ret;
 	}
@@ -309,6 +314,7 @@ void fs_ctx_free(struct fs_ctx *c)
 {
 	if (!c)
 		return;
+	fetch_pool_free(c->fetch);
 	cache_free(c->cache);
 	sizes_clear(c);
 	vod_pending_clear(c);
