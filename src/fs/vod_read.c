@@ -6,9 +6,10 @@
  * slot holding its offset fetches that range itself (the "demand" range);
  * the ranges beyond it are queued on the mount's fetch workers
  * (fetch_pool.c), as many as the reader's window: none after an open or a
- * seek, one once a range came back full (the object goes on), doubling
- * each time the reader consumes a whole range, up to READER_SLOTS - 1.
- * A seek cancels the queued ranges and closes the window again.
+ * seek; one when a read that continues the previous one is served from a
+ * full range (the object goes on), doubling with each such read, up to
+ * VOD_READER_SLOTS - 1.  A seek cancels the queued ranges and closes the
+ * window again, so a reader that jumps around fetches only what it reads.
  *
  * curl writes each range straight into its slot's buffer (req.recv_buf),
  * and reads copy from there into the FUSE reply: one copy of each byte.
@@ -338,6 +339,14 @@ static int slot_at(struct vod_reader *r, off_t pos, size_t size,
 	}
 }
 
+static unsigned grow(unsigned window)
+{
+	if (window == 0)
+		return 1;
+	return window * 2 < VOD_READER_SLOTS - 1 ? window * 2
+						 : VOD_READER_SLOTS - 1;
+}
+
 static void clear_failed(struct vod_reader *r, off_t pos)
 {
 	struct slot *s = find(r, pos);
@@ -365,14 +374,12 @@ static int serve(struct vod_reader *r, char *dst, size_t size, off_t pos,
 	end = s->off + (off_t)s->len;
 	*n = (size_t)(end - pos) < size ? (size_t)(end - pos) : size;
 	memcpy(dst, s->buf + (pos - s->off), *n);
-	/* A forward reader of an object that goes on past this range. */
-	if (sequential && s->len == s->want && r->window == 0)
-		r->window = 1;
-	if (pos + (off_t)*n == s->off + (off_t)s->want) {
-		s->state = S_FREE;      /* consumed: the reader goes forward */
-		r->window = r->window * 2 < VOD_READER_SLOTS - 1 ?
-			    r->window * 2 : VOD_READER_SLOTS - 1;
-	}
+	/* A forward reader of an object that goes on past this range: the
+	 * window opens, and doubles with each read that goes on. */
+	if (sequential && s->len == s->want)
+		r->window = grow(r->window);
+	if (pos + (off_t)*n == s->off + (off_t)s->want)
+		s->state = S_FREE;      /* consumed */
 	top_up(r, pos + (off_t)*n);
 	return 0;
 }
