@@ -46,6 +46,14 @@ int obj_list(struct req_engine *e, const char *prefix, struct obj_list *out,
 	return rc;
 }
 
+void obj_list_free(struct obj_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i].name);
+	free(l->items);
+	*l = (struct obj_list){ 0 };
+}
+
 /* --- GetObject with Range -------------------------------------------- */
 
 /* "bytes a-b/size": the first byte of a 206 answer. */

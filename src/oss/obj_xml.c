@@ -92,11 +92,3 @@ int obj_parse_list(const char *xml, size_t len, const char *prefix,
 	xmlFreeDoc(doc);
 	return rc;
 }
-
-void obj_list_free(struct obj_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->items[i].name);
-	free(l->items);
-	*l = (struct obj_list){ 0 };
-}
