@@ -100,7 +100,9 @@ class Rclone(PeerMount):
     binary = "rclone"
 
     def env(self) -> dict[str, str]:
-        env = dict(os.environ)
+        # No AWS_* from the caller: keys would not be anonymous, and rclone's AWS SDK refuses
+        # AWS_CA_BUNDLE with its own HTTP transport.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         # An anonymous S3 remote: no keys, no env_auth.
         env.update({
             "RCLONE_CONFIG": "/dev/null",

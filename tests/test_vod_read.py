@@ -134,6 +134,22 @@ def test_reads_with_seeks_are_byte_exact(rmnt, relay):
             t.join()
         assert os.pread(fd, 100, len(data)) == b""
         assert os.pread(fd, 100, len(data) - 10) == data[-10:]
+        # Reads of one descriptor at far-apart offsets wait for their ranges side by side: no
+        # lock is held across a request.
+        rmnt.emu.control("/-/latency", {"ms": 200})
+        relay.reset_inflight()
+        try:
+            offsets = [i * 2 * MIB + 12345 for i in range(4)]
+            threads = [threading.Thread(target=lambda o=o: errors.extend(
+                [f"pread at {o}"] if os.pread(fd, 4096, o) != data[o:o + 4096] else []))
+                for o in offsets]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        finally:
+            rmnt.emu.control("/-/latency", {"ms": 0})
+        assert relay.max_inflight >= 2
     finally:
         os.close(fd)
     assert not errors
