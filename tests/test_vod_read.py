@@ -188,14 +188,18 @@ def test_read_ahead_memory_is_bounded_and_given_back(rmnt, relay):
     put(rmnt, "ch/mem.bin", data)
     os.listdir(rmnt.path("ch", "vod"))
     pid = rmnt.proc.pid
+    # Under AddressSanitizer (make test SANITIZE=1) RSS says more about ASan than about us.
+    with open(f"/proc/{pid}/maps", encoding="ascii", errors="replace") as f:
+        measure = "libasan" not in f.read()
     base_rss = proc_kib(pid, "RssAnon")
     relay.reset_inflight()
     with open(rmnt.path("ch", "vod", "mem.bin"), "rb", buffering=0) as f:
         assert f.read(8 * MIB) == data[:8 * MIB]
         time.sleep(0.5)                     # the window is full and waits for the reader
         held = proc_kib(pid, "RssAnon") - base_rss
-        assert held > 4 * 1024              # read-ahead buffers are in use...
-        assert held <= READER_SLOTS * RANGE_AHEAD // 1024 + 4 * 1024   # ...within the bound
+        if measure:
+            assert held > 4 * 1024              # read-ahead buffers are in use...
+            assert held <= READER_SLOTS * RANGE_AHEAD // 1024 + 4 * 1024   # ...within the bound
         assert f.read() == data[8 * MIB:]
     assert relay.max_inflight <= READER_SLOTS
     # Closed: the buffers go back to the mount's pool for the next reader; when its fetch
@@ -203,11 +207,11 @@ def test_read_ahead_memory_is_bounded_and_given_back(rmnt, relay):
     # What stays is malloc's own cache of FUSE reply buffers (its threshold grows to 1 MiB).
     assert fetch_workers(pid) > 0
     deadline = time.monotonic() + 15
-    while (fetch_workers(pid) or proc_kib(pid, "RssAnon") - base_rss >= 4 * 1024) \
+    while (fetch_workers(pid) or measure and proc_kib(pid, "RssAnon") - base_rss >= 4 * 1024) \
             and time.monotonic() < deadline:
         time.sleep(0.2)
     assert fetch_workers(pid) == 0
-    assert proc_kib(pid, "RssAnon") - base_rss < 4 * 1024
+    assert not measure or proc_kib(pid, "RssAnon") - base_rss < 4 * 1024
 
 
 def fetch_workers(pid: int) -> int:

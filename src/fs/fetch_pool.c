@@ -31,6 +31,17 @@
 
 #define FETCH_IDLE_SECS 5
 #define SPARE_MAX 16
+#define WORKERS_MAX 16
+
+/* Workers are joined (by the next spawn, or fetch_pool_free), so that
+ * none is still ending when the mount goes. */
+enum worker_state { W_NONE, W_RUNNING, W_ENDED };
+
+struct worker {
+	struct fetch_pool *p;
+	pthread_t tid;
+	enum worker_state state;
+};
 
 struct fetch_pool {
 	pthread_mutex_t lock;
@@ -45,6 +56,7 @@ struct fetch_pool {
 	size_t used;                    /* bytes mapped, spares included */
 	void *spare[SPARE_MAX];         /* given back, kept for reuse */
 	unsigned nspare;
+	struct worker w[WORKERS_MAX];
 };
 
 int fetch_pool_new(unsigned max_workers, size_t budget, struct fetch_pool **out)
@@ -56,7 +68,8 @@ int fetch_pool_new(unsigned max_workers, size_t budget, struct fetch_pool **out)
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->gone, NULL);
-	p->max_workers = max_workers ? max_workers : 1;
+	p->max_workers = max_workers < 1 ? 1 :
+			 max_workers > WORKERS_MAX ? WORKERS_MAX : max_workers;
 	p->budget = budget;
 	*out = p;
 	return 0;
@@ -71,6 +84,20 @@ static void spares_unmap(struct fetch_pool *p)
 	}
 }
 
+/* Called with the lock held: a worker that said it ended no longer needs
+ * the lock, so joining it here only waits for its last instructions. */
+static void reap(struct fetch_pool *p)
+{
+	unsigned i;
+
+	for (i = 0; i < WORKERS_MAX; i++) {
+		if (p->w[i].state != W_ENDED)
+			continue;
+		pthread_join(p->w[i].tid, NULL);
+		p->w[i].state = W_NONE;
+	}
+}
+
 void fetch_pool_free(struct fetch_pool *p)
 {
 	if (!p)
@@ -80,6 +107,7 @@ void fetch_pool_free(struct fetch_pool *p)
 	pthread_cond_broadcast(&p->work);
 	while (p->workers > 0)
 		pthread_cond_wait(&p->gone, &p->lock);
+	reap(p);
 	spares_unmap(p);
 	pthread_mutex_unlock(&p->lock);
 	pthread_cond_destroy(&p->work);
@@ -103,8 +131,9 @@ static struct fetch_job *dequeue(struct fetch_pool *p)
 }
 
 /* Waits for a job; NULL when the worker should end. */
-static struct fetch_job *next_job(struct fetch_pool *p)
+static struct fetch_job *next_job(struct worker *w)
 {
+	struct fetch_pool *p = w->p;
 	struct fetch_job *j;
 	struct timespec until;
 
@@ -124,6 +153,7 @@ static struct fetch_job *next_job(struct fetch_pool *p)
 		/* The last one out gives the idle mount's buffers back. */
 		if (--p->workers == 0)
 			spares_unmap(p);
+		w->state = W_ENDED;
 		pthread_cond_broadcast(&p->gone);
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -132,12 +162,13 @@ static struct fetch_job *next_job(struct fetch_pool *p)
 
 static void *worker_main(void *arg)
 {
-	struct fetch_pool *p = arg;
+	struct worker *w = arg;
 	struct fetch_job *j;
 
 	pthread_setname_np(pthread_self(), "vod-fetch");
-	/* After the last unlock in next_job this thread no longer touches p. */
-	while ((j = next_job(p)))
+	/* After the last unlock in next_job this thread no longer touches
+	 * the pool. */
+	while ((j = next_job(w)))
 		j->run(j);
 	return NULL;
 }
@@ -145,18 +176,26 @@ static void *worker_main(void *arg)
 /* Called with the lock held. */
 static int spawn(struct fetch_pool *p)
 {
+	struct worker *w = NULL;
 	pthread_attr_t attr;
-	pthread_t t;
+	unsigned i;
 	int rc;
 
+	reap(p);
+	for (i = 0; i < WORKERS_MAX && !w; i++)
+		if (p->w[i].state == W_NONE)
+			w = &p->w[i];
+	if (!w)
+		return -EAGAIN;
 	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	/* A worker only waits in curl: a small stack is plenty. */
-	pthread_attr_setstacksize(&attr, 256 * 1024);
-	rc = pthread_create(&t, &attr, worker_main, p);
+	/* A worker only waits in curl: 1 MiB of stack is plenty. */
+	pthread_attr_setstacksize(&attr, 1 << 20);
+	w->p = p;
+	rc = pthread_create(&w->tid, &attr, worker_main, w);
 	pthread_attr_destroy(&attr);
 	if (rc)
 		return -rc;
+	w->state = W_RUNNING;
 	p->workers++;
 	return 0;
 }
