@@ -57,6 +57,8 @@ struct fetch_pool {
 	void *spare[SPARE_MAX];         /* given back, kept for reuse */
 	unsigned nspare;
 	struct worker w[WORKERS_MAX];
+	bool (*on_idle)(void *arg);     /* see fetch_pool_on_idle */
+	void *idle_arg;
 };
 
 int fetch_pool_new(unsigned max_workers, size_t budget, struct fetch_pool **out)
@@ -130,6 +132,22 @@ static struct fetch_job *dequeue(struct fetch_pool *p)
 	return j;
 }
 
+/* Called with the lock held, by a worker that waited FETCH_IDLE_SECS in
+ * vain: unless another one still waits (and will ask in turn), it asks
+ * on_idle (without the lock: that may give buffers back) whether to keep
+ * waiting. */
+static bool last_says_keep(struct fetch_pool *p)
+{
+	bool keep;
+
+	if (p->idle > 0 || !p->on_idle || p->stop)
+		return false;
+	pthread_mutex_unlock(&p->lock);
+	keep = p->on_idle(p->idle_arg);
+	pthread_mutex_lock(&p->lock);
+	return keep || p->head;
+}
+
 /* Waits for a job; NULL when the worker should end. */
 static struct fetch_job *next_job(struct worker *w)
 {
@@ -146,8 +164,12 @@ static struct fetch_job *next_job(struct worker *w)
 		p->idle++;
 		rc = pthread_cond_timedwait(&p->work, &p->lock, &until);
 		p->idle--;
-		if (rc == ETIMEDOUT && !p->head)
+		if (rc != ETIMEDOUT || p->head)
+			continue;
+		if (!last_says_keep(p))
 			break;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += FETCH_IDLE_SECS;
 	}
 	if (!j) {
 		/* The last one out gives the idle mount's buffers back. */
@@ -198,6 +220,14 @@ static int spawn(struct fetch_pool *p)
 	w->state = W_RUNNING;
 	p->workers++;
 	return 0;
+}
+
+void fetch_pool_on_idle(struct fetch_pool *p, bool (*fn)(void *arg), void *arg)
+{
+	pthread_mutex_lock(&p->lock);
+	p->on_idle = fn;
+	p->idle_arg = arg;
+	pthread_mutex_unlock(&p->lock);
 }
 
 int fetch_pool_submit(struct fetch_pool *p, struct fetch_job *j)

@@ -19,6 +19,11 @@ int fetch_pool_new(unsigned max_workers, size_t budget, struct fetch_pool **out)
 /* Waits for the workers to end; no job may be queued or running. */
 void fetch_pool_free(struct fetch_pool *p);
 
+/* fn runs on the last worker when the mount has been idle for a while,
+ * before that worker ends; it returns true to keep the worker waiting
+ * (it still holds something to give back later). */
+void fetch_pool_on_idle(struct fetch_pool *p, bool (*fn)(void *arg), void *arg);
+
 /* Queues job: 0, or a negative errno when no worker can run it. */
 int fetch_pool_submit(struct fetch_pool *p, struct fetch_job *job);
 /* Takes job off the queue: true when it was queued and will not run. */

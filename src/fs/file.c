@@ -141,11 +141,13 @@ static int open_vobj(struct fs_ctx *c, const char *path, const struct node *n,
 		char key[2 * NAME_MAX + 2];
 
 		node_key(n, key, sizeof(key));
-		ret = vod_reader_new(c, key, oi.size, &fh->reader);
+		fh->reader = vod_prefetch_take(c, n);
+		ret = fh->reader ? 0 : vod_reader_new(c, key, oi.size, &fh->reader);
 		if (ret) {
 			fh_free(fh);
 			return ret;
 		}
+		vod_prefetch_opened(c, n);
 	}
 	fh->append = fi->flags & O_APPEND;
 	if (create) {
@@ -234,8 +236,12 @@ int fs_read(const char *path, char *buf, size_t size, off_t off,
 	int ret;
 
 	/* A reader has its own lock, never held across a request. */
-	if (fh->kind == FH_VOD_READ)
-		return vod_reader_read(fh->reader, path, buf, size, off);
+	if (fh->kind == FH_VOD_READ) {
+		ret = vod_reader_read(fh->reader, path, buf, size, off);
+		if (ret >= 0 && vod_reader_read_whole(fh->reader))
+			vod_prefetch_read_whole(fs_ctx(), &fh->node);
+		return ret;
+	}
 	pthread_mutex_lock(&fh->lock);
 	if (fh->kind == FH_CHANFILE)
 		ret = read_chanfile(fs_ctx(), fh, path, buf, size, off);

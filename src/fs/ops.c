@@ -296,7 +296,10 @@ int fs_ctx_new(struct req_engine *e, const struct fs_options *opt,
 	if (!ret)
 		ret = fetch_pool_new(VOD_FETCH_WORKERS, VOD_MOUNT_BUDGET,
 				     &c->fetch);
+	if (!ret)
+		ret = vod_prefetch_new(c);
 	if (ret) {
+		fetch_pool_free(c->fetch);
 		cache_free(c->cache);
 		free(c);
 		return ret;
@@ -314,7 +317,9 @@ void fs_ctx_free(struct fs_ctx *c)
 {
 	if (!c)
 		return;
+	vod_prefetch_free(c);
 	fetch_pool_free(c->fetch);
+	vod_prefetch_destroy(c);
 	cache_free(c->cache);
 	sizes_clear(c);
 	vod_pending_clear(c);

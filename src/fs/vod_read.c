@@ -68,6 +68,9 @@ struct vod_reader {
 	off_t last_end;                 /* end of the last read served */
 	off_t size_hint;                /* from the listing; -1 unknown */
 	off_t eof;                      /* -1 until a short range shows it */
+	bool seeked;                    /* some read did not go on from the last */
+	bool whole;                     /* read from 0 to the end, not told yet */
+	bool told;
 };
 
 int vod_reader_new(struct fs_ctx *c, const char *key, off_t size_hint,
@@ -394,6 +397,7 @@ int vod_reader_read(struct vod_reader *r, const char *path, char *buf,
 
 	pthread_mutex_lock(&r->lock);
 	sequential = off == r->last_end;
+	r->seeked |= !sequential;
 	seek(r, off);
 	/* Fill the whole request: a short read would look like the end. */
 	while (done < size) {
@@ -408,8 +412,44 @@ int vod_reader_read(struct vod_reader *r, const char *path, char *buf,
 	if (ret && !done)
 		clear_failed(r, off);
 	r->last_end = off + (off_t)done;
+	if (!ret && !r->seeked && r->eof >= 0 && r->last_end >= r->eof)
+		r->whole = true;
 	pthread_mutex_unlock(&r->lock);
 	if (ret && !done)
 		fs_log_fail("read", path, ret, NULL, &err);
 	return done ? (int)done : ret;
+}
+
+bool vod_reader_read_whole(struct vod_reader *r)
+{
+	bool tell;
+
+	pthread_mutex_lock(&r->lock);
+	tell = r->whole && !r->told;
+	r->told |= tell;
+	pthread_mutex_unlock(&r->lock);
+	return tell;
+}
+
+int vod_reader_prefetch(struct vod_reader *r)
+{
+	struct slot *s = &r->slots[0];
+	int ret;
+
+	pthread_mutex_lock(&r->lock);
+	ret = slot_map(r, s, false);
+	if (!ret) {
+		s->off = 0;
+		s->want = demand_size(r, 0, 0);
+		s->len = 0;
+		s->state = S_PENDING;
+		s->job.run = slot_run;
+		ret = fetch_pool_submit(r->pool, &s->job);
+		if (ret)
+			s->state = S_FREE;
+		else
+			r->next = (off_t)s->want;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return ret;
 }
