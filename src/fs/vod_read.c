@@ -112,13 +112,21 @@ static int slot_map(struct vod_reader *r, struct slot *s, bool force)
 	return force ? -ENOMEM : -EAGAIN;
 }
 
+/* A slot done with gives its buffer back to the mount at once, so that
+ * readers share the budget by what they have in flight or unread. */
+static void slot_release(struct vod_reader *r, struct slot *s)
+{
+	s->state = S_FREE;
+	slot_unmap(r, s);
+}
+
 /* Queued ranges are taken back; running ones are left to finish. */
 static void slot_drop(struct vod_reader *r, struct slot *s)
 {
 	if (s->state == S_PENDING && fetch_pool_cancel(r->pool, &s->job))
-		s->state = S_FREE;
+		slot_release(r, s);
 	else if (s->state == S_DONE || s->state == S_FAILED)
-		s->state = S_FREE;
+		slot_release(r, s);
 }
 
 void vod_reader_free(struct vod_reader *r)
@@ -355,7 +363,7 @@ static void clear_failed(struct vod_reader *r, off_t pos)
 	struct slot *s = find(r, pos);
 
 	if (s && s->state == S_FAILED)
-		s->state = S_FREE;
+		slot_release(r, s);
 }
 
 /* Copies what the slot at pos holds; *n is 0 at the end. */
@@ -382,7 +390,7 @@ static int serve(struct vod_reader *r, char *dst, size_t size, off_t pos,
 	if (sequential && s->len == s->want)
 		r->window = grow(r->window);
 	if (pos + (off_t)*n == s->off + (off_t)s->want)
-		s->state = S_FREE;      /* consumed */
+		slot_release(r, s);     /* consumed */
 	top_up(r, pos + (off_t)*n);
 	return 0;
 }
