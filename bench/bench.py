@@ -14,20 +14,29 @@ What is measured, and how:
   listing cached (1 request), and cold (a fresh mount, or the listing expired: what a
   monitoring agent sees; 2 requests whatever the number of channels: the lookup of <ch> is one
   ListLiveChannel with prefix=<ch> and max-keys=1); ``ls -l <ch>/vod`` with 2,500 objects; reading a 15 KB segment and a 32 MiB object.
-  The first mount talks to the emulator through a small TCP relay that notes the ``Range``
+  The first mount talks to the emulator through tests/relay.py, which notes the ``Range``
   header of every request, so the size of each ranged GET is checked too.
 * Time: ``cat <ch>/status`` as 200 fresh open+read+close from Python, against the same signed
   GetLiveChannelStat over a kept-alive http.client connection with TCP_NODELAY (signed afresh
   each time, as a client must), interleaved, medians.  Throughput of reading a 64 MiB object
-  through ``vod/`` against a direct GET of the same size, for a ``.ts`` name (opened with
-  keep_cache: the kernel page cache and readahead) and another name (direct_io); every run
-  reads a different object, so no run is served from the page cache of an earlier one (the
-  emulator's own files sit in its page cache for both paths alike).  Eight threads reading
-  eight different objects at once against one reader, every byte checked (CRC-32).
+  through ``vod/`` against a direct GET of the same size at 0, 2 and 20 ms of latency added by
+  the emulator to every request, interleaved, a different object each run, with the CPU
+  seconds of the daemon, the emulator and the reader on each path (what limits the mount on
+  this machine).  Eight threads reading eight different objects at once against one reader at
+  2 ms, every byte checked (CRC-32), and the same eight as direct GETs for context.
+* A recorded hour: 720 segments of 5 s ingested through ``/-/ingest/segment`` and a VOD playlist
+  written through the mount; copied out at 2 ms with ``cp`` of the segments and with
+  ``ffmpeg -c copy`` of the playlist through the mount, against ffmpeg reading the same
+  playlist over HTTP from the emulator (``--public-read``).
+* The peers, each on a fresh mount of the same public-read bucket at 2 ms (bench/peers.py):
+  osslivefs, Debian's s3fs (``-o public_bucket=1``) and ``rclone mount`` (anonymous S3
+  remote), for ``ls -l`` of the recorded hour's channel cold and again, reading one segment
+  (median of 9), the 64 MiB object, and ``cp`` of the recorded hour: requests and seconds.
+  A peer that cannot run here (not installed, or an emulator without ``--public-read``) shows
+  why in its rows.
 * Memory: VmRSS of the daemon after ``ls -l`` of 10,000 channels.
 * Context rows (``info``, not targets): the cost of open+read+close of a file that makes no
-  request (FUSE's own share), and the status and throughput ratios again with 2 ms of latency
-  added by the emulator to every request, closer to a real network.
+  request (FUSE's own share), and the status ratio again with 2 ms of latency.
 
 The emulator's data lives under /dev/shm when possible (no disk writeback during the timing).
 """
@@ -74,7 +83,7 @@ STATUS_RUNS = 200
 BIG_SIZE = 64 * MIB            # the throughput objects
 LATENCIES = (0, 2, 20)         # ms added by the emulator to every request
 BIG_RUNS = (5, 5, 3)           # per latency and path, interleaved
-SEGMENT_RUNS, SEGMENT_STRIDE = 5, 100   # the peers' "read one segment" row
+SEGMENT_RUNS, SEGMENT_STRIDE = 9, 70   # the peers' "read one segment" row
 PAR_READERS = 8
 SINGLE_RUNS = 3                # the one-reader baseline: median of this many
 LATENCY_MS = 2                 # the latency of the concurrency, recorded-hour and peer rows
@@ -278,6 +287,17 @@ def run_parallel(fn: Callable[[int], tuple[int, int]], n: int) -> tuple[float, l
     return time.perf_counter() - t0, results
 
 
+def cpu_times(pids: tuple[int, ...]) -> list[float]:
+    """User+system CPU seconds of each process so far (all its threads)."""
+    out = []
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        out.append((int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
 def mbps(nbytes: int, seconds: float) -> float:
     return nbytes / MIB / seconds
 
@@ -439,18 +459,28 @@ class Bench:
         getter = DirectGetter(self.emu)
         fs_t: list[float] = []
         direct_t: list[float] = []
+        # CPU seconds of (daemon, emulator, this process) on each path: what limits the mount.
+        cpu_fs, cpu_direct = [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]
+        assert m.proc and self.emu.proc
+        pids = (m.proc.pid, self.emu.proc.pid, os.getpid())
         self.latency(latency_ms)
         try:
             for i in range(len(keys) // 2):
+                c0 = cpu_times(pids)
                 t0 = time.perf_counter()
                 n, _ = getter.get(keys[2 * i], buf)
                 t1 = time.perf_counter()
+                c1 = cpu_times(pids)
                 n2, _ = read_file(m.path(CH_BIG, "vod", keys[2 * i + 1].split("/", 1)[1]), buf)
                 t2 = time.perf_counter()
+                c2 = cpu_times(pids)
                 if n != BIG_SIZE or n2 != BIG_SIZE:
                     raise RuntimeError(f"read {n} and {n2} of {BIG_SIZE} bytes")
                 direct_t.append(t1 - t0)
                 fs_t.append(t2 - t1)
+                for k in range(3):
+                    cpu_direct[k] += c1[k] - c0[k]
+                    cpu_fs[k] += c2[k] - c1[k]
         finally:
             self.latency(0)
             getter.close()
@@ -458,9 +488,13 @@ class Bench:
         f = mbps(BIG_SIZE, statistics.median(fs_t))
         runs = f"median of {len(fs_t)}" if len(fs_t) > 1 else "one run"
         want = 0.9 if latency_ms == 0 else 1.0
+        runs_n = len(fs_t)
         row(f"read {BIG_SIZE // MIB} MiB through vod/ vs direct GET, {latency_ms} ms "
             f"latency ({runs})", f">= {want * 100:.0f}%",
-            f"{f:.0f} vs {d:.0f} MiB/s: {f / d * 100:.0f}%", f >= want * d)
+            f"{f:.0f} vs {d:.0f} MiB/s: {f / d * 100:.0f}%; CPU s per read (daemon+emulator+"
+            f"reader): {sum(cpu_fs) / runs_n:.2f} ({cpu_fs[0] / runs_n:.2f}+"
+            f"{cpu_fs[1] / runs_n:.2f}+{cpu_fs[2] / runs_n:.2f}) vs {sum(cpu_direct) / runs_n:.2f}"
+            f" on {os.cpu_count()} cores", f >= want * d)
 
     def concurrency(self, m: Mount, keys: list[str], crcs: dict[str, int]) -> None:
         def reader(k: str) -> tuple[int, int]:
