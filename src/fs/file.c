@@ -105,6 +105,24 @@ static int open_chanfile(struct fs_ctx *c, const char *path, const struct node *
 	return 0;
 }
 
+/* The object's reader: the one fetching it already when it came next in
+ * a walk through the channel (vod_prefetch.c), else a new one. */
+static int open_reader(struct fs_ctx *c, const struct node *n, off_t size,
+		       struct vod_reader **out)
+{
+	char key[2 * NAME_MAX + 2];
+	int ret = 0;
+
+	*out = vod_prefetch_take(c, n);
+	if (!*out) {
+		node_key(n, key, sizeof(key));
+		ret = vod_reader_new(c, key, size, out);
+	}
+	if (!ret)
+		vod_prefetch_opened(c, n);
+	return ret;
+}
+
 static int open_vobj(struct fs_ctx *c, const char *path, const struct node *n,
 		     struct fuse_file_info *fi, bool create)
 {
@@ -138,16 +156,11 @@ static int open_vobj(struct fs_ctx *c, const char *path, const struct node *n,
 	if (!fh)
 		return -ENOMEM;
 	if (fh->kind == FH_VOD_READ) {
-		char key[2 * NAME_MAX + 2];
-
-		node_key(n, key, sizeof(key));
-		fh->reader = vod_prefetch_take(c, n);
-		ret = fh->reader ? 0 : vod_reader_new(c, key, oi.size, &fh->reader);
+		ret = open_reader(c, n, oi.size, &fh->reader);
 		if (ret) {
 			fh_free(fh);
 			return ret;
 		}
-		vod_prefetch_opened(c, n);
 	}
 	fh->append = fi->flags & O_APPEND;
 	if (create) {

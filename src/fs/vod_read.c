@@ -2,7 +2,7 @@
  * Reading vod/ objects through ranged GETs, with a window of ranges in
  * flight ahead of a reader that goes forward.
  *
- * Each open file has READER_SLOTS range slots.  The read that finds no
+ * Each open file has VOD_READER_SLOTS range slots.  The read that finds no
  * slot holding its offset fetches that range itself (the "demand" range);
  * the ranges beyond it are queued on the mount's fetch workers
  * (fetch_pool.c), as many as the reader's window: none after an open or a
@@ -14,16 +14,20 @@
  * curl writes each range straight into its slot's buffer (req.recv_buf),
  * and reads copy from there into the FUSE reply: one copy of each byte.
  *
- * Memory: a slot takes a buffer from the pool when first needed and gives
- * it back when the file is closed (the pool unmaps idle ones, see
- * fetch_pool.c).  Read-ahead buffers count against the mount's budget
+ * Memory: a slot takes a buffer from the pool when it starts a range and
+ * gives it back once the range is read to its end, dropped, or the file
+ * closed (the pool unmaps idle ones, see fetch_pool.c).  Read-ahead buffers count against the mount's budget
  * (VOD_MOUNT_BUDGET); a demand range may exceed it by one buffer per
  * reading thread, so that a reader never waits for another reader's
  * read-ahead.
  *
  * Failures: a read-ahead range that failed hands its error to the read
  * that needs it, which does not fetch it again (that would pay a second
- * full time-out); the slot is cleared, so the next read tries afresh.
+ * full time-out); the slot is then cleared, so the next read tries afresh.
+ *
+ * Threads: several FUSE threads may read one file at once; the reader's
+ * lock guards its slots and is never held across a request (demand
+ * ranges are fetched with it released, the slot marked pending).
  *
  * Whole small objects: when the listing gave the object's size and the
  * rest of it fits in RANGE_WHOLE, the demand range asks for one byte past
