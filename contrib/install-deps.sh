@@ -5,13 +5,9 @@
 set -eu
 
 PKGS="build-essential pkg-config libfuse3-dev fuse3 libcurl4-openssl-dev
-<<<<<<< HEAD
-libssl-dev libxml2-dev python3-pytest ffmpeg groff-base"
-[ "${1:-}" = bench ] && PKGS="$PKGS s3fs rclone"
-=======
 libssl-dev libxml2-dev python3-pytest ffmpeg groff-base nginx-light
 libnginx-mod-rtmp"
->>>>>>> main
+[ "${1:-}" = bench ] && PKGS="$PKGS s3fs rclone"
 
 missing=""
 for p in $PKGS; do
