@@ -667,6 +667,9 @@ class Bench:
                 row(what, "fewer requests, less time", measured + "; more requests by "
                     "design: 4 MiB ranges, several in flight, 24 MiB per reader at most", None)
                 continue
+            if t > pt and req <= preq:
+                measured += ("; slower with no more requests: osslivefs signs each request, the "
+                             "peer reads anonymously (the emulator checks signatures)")
             row(what, "fewer requests, less time", measured, req <= preq and t <= pt)
 
     # -- the whole run ----------------------------------------------------------------------
