@@ -256,6 +256,8 @@ int fs_read(const char *path, char *buf, size_t size, off_t off,
 	/* A reader has its own lock, never held across a request. */
 	if (fh->kind == FH_VOD_READ) {
 		ret = vod_reader_read(fh->reader, path, buf, size, off);
+		if (ret > 0)
+			metrics_vod_bytes((size_t)ret);
 		if (ret >= 0 && vod_reader_read_whole(fh->reader))
 			vod_prefetch_read_whole(fs_ctx(), &fh->node);
 		return ret;
@@ -266,8 +268,6 @@ int fs_read(const char *path, char *buf, size_t size, off_t off,
 	else
 		ret = -EBADF;
 	pthread_mutex_unlock(&fh->lock);
-	if (fh->kind == FH_VOD_READ && ret > 0)
-		metrics_vod_bytes((size_t)ret);
 	return ret;
 }
 
