@@ -168,17 +168,21 @@ def test_rmdir_of_channel_deleted_elsewhere_is_enoent(mnt):
     assert os_errno(lambda: os.rmdir(mnt.path("ch"))) == errno.ENOENT
 
 
-def test_files_cannot_be_created_renamed_or_unlinked(mnt):
-    mnt.expect_log(r"^osslivefs: warn: (create|rename|unlink|open) /")
+def test_files_cannot_be_created_or_renamed(mnt):
+    mnt.expect_log(r"^osslivefs: warn: (create|rename|open) /")
     put_channel(mnt, "ch")
     assert os_errno(lambda: open(mnt.path("file"), "w")) == errno.EACCES
-    assert os_errno(lambda: open(mnt.path("ch", "new"), "w")) == errno.EACCES
     assert os_errno(lambda: os.rename(mnt.path("ch"), mnt.path("ch2"))) == errno.EPERM
     assert os_errno(lambda: os.rename(mnt.path("ch", "enabled"),
                                       mnt.path("ch", "x"))) == errno.EPERM
-    assert os_errno(lambda: os.unlink(mnt.path("ch", "config.xml"))) == errno.EPERM
     assert os_errno(lambda: open(mnt.path("ch", "status"), "w")) == errno.EACCES
     assert os_errno(lambda: open(mnt.path("ch", "nofile"))) == errno.ENOENT
+    # Other names are scratch files (test_tools.py), and unlink of a
+    # channel file only hides it for a moment: OSS sees none of it.
+    mnt.emu.reset_stats()
+    open(mnt.path("ch", "new"), "w").close()
+    os.unlink(mnt.path("ch", "config.xml"))
+    assert not set(requests(mnt)) & {"PutLiveChannel", "DeleteLiveChannel"}
 
 
 def test_modes(mnt):
@@ -452,12 +456,10 @@ def test_reading_twice_through_one_fd_takes_a_new_snapshot(mnt):
         assert f.read().startswith("status live\n")
 
 
-def test_size_is_last_known_length(mnt):
+def test_size_is_exact_before_any_read(mnt):
     put_channel(mnt, "ch")
-    assert os.stat(mnt.path("ch", "enabled")).st_size == 4096
-    mnt.path("ch", "enabled").read_text()
-    time.sleep(1.1)                      # the kernel's attribute cache
     assert os.stat(mnt.path("ch", "enabled")).st_size == 2
+    assert os.stat(mnt.path("ch", "status")).st_size == len("status idle\n")
 
 
 def test_2500_channels_list_with_3_requests(mnt):
