@@ -182,12 +182,14 @@ static int readdir_channel(struct fill_ctx *f, const char *path,
 	struct stat st;
 	size_t i;
 
-	/* Names only: the exact sizes of channel files cost requests, which
-	 * a plain ls need not pay; ls -l looks each name up. */
+	/* Names and types only (no FUSE_FILL_DIR_PLUS): the exact sizes of
+	 * channel files cost requests, which a plain ls need not pay; ls -l
+	 * looks each name up. */
 	for (i = 0; (a = chanfile_at(i)); i++) {
 		if (hide_file_is(h, ch, chanfile_index(a)))
 			continue;
-		if (f->filler(f->buf, a->name, NULL, 0, 0))
+		fill_file(&st, a->mode, 0, f->ci->mtime);
+		if (f->filler(f->buf, a->name, &st, 0, 0))
 			return 0;
 	}
 	if (!hide_vod_is(h, ch)) {
