@@ -397,6 +397,7 @@ def test_tar_of_a_never_read_channel_has_exact_files(m, ch, tmp_path):
     assert got == DEFAULT_CONFIG.encode() and b"\0" not in got
     for n in ("enabled", "status", "history", "play_url"):
         assert (out / "ch" / n).read_bytes() == (ch / n).read_bytes()
+    assert writes(m) == {}
 
 
 def test_rsync_a_of_a_channel_out(m, ch, tmp_path):
@@ -424,6 +425,7 @@ def test_find_newer_sees_status_change(m, ch, tmp_path):
     assert os.stat(ch / "status").st_mtime > before
     # config.xml and enabled carry the channel's last change.
     assert abs(os.stat(ch / "config.xml").st_mtime - os.stat(ch).st_mtime) < 1
+    assert writes(m) == {}
 
 
 # ---- 3. metadata that changes nothing ----------------------------------------
