@@ -74,8 +74,11 @@ static void keep_unsent(struct fs_ctx *c, struct fh *fh)
 
 	if (fh->kind != FH_VOD_WRITE || !fh->pending || fh->sent || fh->rejected)
 		return;
-	if (scratch_create(&c->scratch, fh->path, 0644, getuid(), getgid(), &s))
+	if (scratch_create(&c->scratch, fh->path, 0644, getuid(), getgid(), &s)) {
+		fs_fail("release", fh->path, -ENOSPC, "at most " STR(SCRATCH_COUNT_MAX)
+			" scratch files per mount: what was written is not kept", NULL);
 		return;
+	}
 	scratch_truncate(&c->scratch, s, 0);
 	scratch_write(&c->scratch, s, fh->wbuf.data ? fh->wbuf.data : "",
 		      fh->wbuf.len, 0, false);
