@@ -71,12 +71,14 @@ static struct fh *fh_new(enum fh_kind kind, const struct node *n,
 static void keep_unsent(struct fs_ctx *c, struct fh *fh)
 {
 	struct scratch *s;
+	int ret;
 
 	if (fh->kind != FH_VOD_WRITE || !fh->pending || fh->sent || fh->rejected)
 		return;
-	if (scratch_create(&c->scratch, fh->path, 0644, getuid(), getgid(), &s)) {
-		fs_fail("release", fh->path, -ENOSPC, "at most " STR(SCRATCH_COUNT_MAX)
-			" scratch files per mount: what was written is not kept", NULL);
+	ret = scratch_create(&c->scratch, fh->path, 0644, getuid(), getgid(), &s);
+	if (ret) {
+		fs_fail("release", fh->path, ret, "what was written is not kept (at most "
+			STR(SCRATCH_COUNT_MAX) " scratch files per mount)", NULL);
 		return;
 	}
 	scratch_truncate(&c->scratch, s, 0);
