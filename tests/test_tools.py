@@ -268,6 +268,22 @@ def test_scratch_file_lives_in_memory_only(m, ch, tmp_path):
     assert ls(m.path("ch")) == FILES             # gone after unmount
 
 
+def test_open_files_survive_rm(m, ch):
+    """libfuse renames an open file to .fuse_hidden* instead of removing
+    it: a scratch file stays readable through its descriptor, and rm of an
+    open channel file only hides it, as rm does."""
+    (ch / "t.txt").write_text("keep\n")
+    with open(ch / "t.txt") as scratch, open(ch / "config.xml") as cfg:
+        os.unlink(ch / "t.txt")
+        os.unlink(ch / "config.xml")
+        assert ls(ch) == [n for n in FILES if n != "config.xml"]
+        assert scratch.read() == "keep\n"
+        assert cfg.read() == DEFAULT_CONFIG
+    assert writes(m) == {}
+    time.sleep(HIDE_SECS + 1.2)
+    assert ls(ch) == FILES
+
+
 def test_scratch_bounds(m, ch):
     m.expect_log(r"^osslivefs: warn: write /ch/big: File too large \(EFBIG\): "
                  r"a scratch file holds at most 1 MiB$")

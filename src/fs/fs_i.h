@@ -61,6 +61,8 @@ int node_parse(const char *path, struct node *n);
 void node_key(const struct node *n, char *key, size_t size);
 /* Names beginning with '.' are never channels (git init, cp -r repo/.). */
 bool node_is_dot_channel(const struct node *n);
+/* libfuse's name for an open file that rm removed (.fuse_hidden*). */
+bool node_is_fuse_hidden(const char *name);
 void fill_dir(struct stat *st, time_t t);
 void fill_file(struct stat *st, mode_t mode, off_t size, time_t t);
 

@@ -77,6 +77,13 @@ bool node_is_dot_channel(const struct node *n)
 	return n->type != N_ROOT && n->ch[0] == '.';
 }
 
+bool node_is_fuse_hidden(const char *name)
+{
+	const char *base = strrchr(name, '/');
+
+	return strncmp(base ? base + 1 : name, ".fuse_hidden", 12) == 0;
+}
+
 void fill_dir(struct stat *st, time_t t)
 {
 	*st = (struct stat){

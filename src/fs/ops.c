@@ -171,6 +171,9 @@ static int fill_scratch(void *arg, const char *name, const struct stat *st)
 {
 	struct fill_ctx *f = arg;
 
+	/* An open file that rm removed: libfuse's name, not the user's. */
+	if (node_is_fuse_hidden(name))
+		return 0;
 	return f->filler(f->buf, name, st, 0, f->flags);
 }
 

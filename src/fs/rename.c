@@ -57,14 +57,6 @@ static int rename_to(struct fs_ctx *c, const char *from, const char *to,
 		       "playlists and scratch files can be replaced", NULL);
 }
 
-/* libfuse removes a file that is still open by renaming it. */
-static bool is_fuse_hidden(const char *path)
-{
-	const char *base = strrchr(path, '/');
-
-	return base && strncmp(base + 1, ".fuse_hidden", 12) == 0;
-}
-
 int fs_rename(const char *from, const char *to, unsigned int flags)
 {
 	struct fs_ctx *c = fs_ctx();
@@ -76,7 +68,8 @@ int fs_rename(const char *from, const char *to, unsigned int flags)
 	if (node_parse(from, &nf) || node_parse(to, &nt))
 		return -ENOENT;
 	s = scratch_get(&c->scratch, from);
-	if (!s && is_fuse_hidden(to))
+	/* libfuse removes a file that is still open by renaming it. */
+	if (!s && node_is_fuse_hidden(to))
 		return fs_unlink(from);
 	if (!s)
 		return fs_fail("rename", from, -EPERM, "only scratch files can be renamed", NULL);
