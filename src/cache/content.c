@@ -102,14 +102,21 @@ int content_get(struct content_cache *cc, const char *ch, const char *file,
 	return ret;
 }
 
-/* Called with lock held: makes room by dropping the entry fetched first. */
+static bool before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* Called with lock held: makes room by dropping the entry fetched first
+ * (a scan, only when full: CONTENT_MAX entries take microseconds). */
 static void evict_oldest(struct content_cache *cc)
 {
 	struct content_entry **oldest = NULL, **pp;
 
 	for (size_t i = 0; i < CONTENT_BUCKETS; i++)
 		for (pp = &cc->buckets[i]; *pp; pp = &(*pp)->next)
-			if (!oldest || age(&(*pp)->fetched) > age(&(*oldest)->fetched))
+			if (!oldest || before(&(*pp)->fetched, &(*oldest)->fetched))
 				oldest = pp;
 	if (oldest) {
 		struct content_entry *e = *oldest;
