@@ -527,6 +527,17 @@ def test_deleting_a_live_channel_tree_removes_nothing(m, ch, cmd):
     assert writes(m) == {"DeleteLiveChannel": 1}      # tried first, refused: EBUSY
 
 
+def test_rm_r_of_vod_deletes_the_recordings_and_succeeds(m, ch):
+    segs = ingest(m, "ch", [T0, T0 + 10])
+    r = sh(f"rm -r {ch}/vod")
+    assert r.returncode == 0, r.stderr
+    assert objects(m, "ch/") == []
+    assert writes(m) == {"DeleteObject": len(segs) + 1}
+    assert info(m, "ch").findtext("Status") == "enabled"   # the channel stays
+    time.sleep(HIDE_SECS + 1.2)
+    assert ls(ch) == FILES and os.listdir(ch / "vod") == []
+
+
 def test_empty_or_incomplete_vod_file_stays_as_a_scratch_file(m, ch):
     m.expect_log(r"^osslivefs: warn: close /ch/vod/y.m3u8: Invalid argument \(EINVAL\): "
                  r"expected two times")

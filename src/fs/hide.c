@@ -229,17 +229,18 @@ bool hide_obj_is(struct hide_table *t, const char *ch, const char *name)
 	return ret;
 }
 
-void hide_vod(struct hide_table *t, const char *ch)
+int hide_vod(struct hide_table *t, const char *ch)
 {
 	struct hidden *h;
 
 	pthread_mutex_lock(&t->lock);
-	h = find(t, ch);
+	h = find_or_add(t, ch);
 	if (h) {
 		h->vod = true;
 		h->until = now_mono() + HIDE_SECS;
 	}
 	pthread_mutex_unlock(&t->lock);
+	return h ? 0 : -ENOMEM;
 }
 
 bool hide_vod_is(struct hide_table *t, const char *ch)

@@ -44,7 +44,7 @@ bool hide_removing(struct hide_table *t, const char *ch);
  * under way) or -ENOSPC past HIDE_OBJS_MAX. */
 int hide_obj(struct hide_table *t, const char *ch, const char *name);
 bool hide_obj_is(struct hide_table *t, const char *ch, const char *name);
-void hide_vod(struct hide_table *t, const char *ch);   /* rmdir <ch>/vod */
+int hide_vod(struct hide_table *t, const char *ch);    /* rmdir <ch>/vod */
 bool hide_vod_is(struct hide_table *t, const char *ch);
 
 /* Ends ch's record: calls fn for each noted object (fn may be NULL) and

@@ -76,22 +76,21 @@ static int count_visible(void *arg, const char *name, const struct obj_info *oi)
 	return 0;
 }
 
-/* rmdir <ch>/vod: only in a tree deletion, once rm noted every object. */
+/* rmdir <ch>/vod once it is empty (rm -r <ch>/vod, or every object noted
+ * in a tree deletion): like a channel file, it is only hidden. */
 static int rmdir_vod(struct fs_ctx *c, const char *path, const struct node *n)
 {
 	struct visible v = { .c = c, .ch = n->ch };
 	struct oss_error err = { 0 };
 	int ret;
 
-	if (!hide_removing(&c->hidden, n->ch))
-		return fs_fail("rmdir", path, -EPERM, "vod/ goes with its channel (rm -r)", NULL);
 	ret = cache_obj_foreach(c->cache, n->ch, count_visible, &v, &err);
 	if (ret)
 		return fs_fail("rmdir", path, ret, NULL, &err);
 	if (v.n || scratch_any_in(&c->scratch, path))
 		return -ENOTEMPTY;
-	hide_vod(&c->hidden, n->ch);
-	return 0;
+	ret = hide_vod(&c->hidden, n->ch);
+	return ret ? fs_fail("rmdir", path, ret, NULL, NULL) : 0;
 }
 
 int fs_rmdir(const char *path)
