@@ -1,8 +1,8 @@
 /*
  * The fuse_operations table, and the operations on names: attributes,
  * directories, mkdir of channels.  Open files are file.c's; unlink and
- * rmdir remove.c's; rename rename.c's; chmod, chown and utimens meta.c's.  Everything below goes through the cache and the
- * API layer.
+ * rmdir remove.c's; rename rename.c's; chmod, chown and utimens meta.c's.
+ * Everything below goes through the cache and the API layer.
  */
 #define _GNU_SOURCE
 #include <errno.h>
