@@ -4,8 +4,8 @@
 set -eu
 
 PKGS="build-essential pkg-config libfuse3-dev fuse3 libcurl4-openssl-dev
-libssl-dev libxml2-dev python3-pytest ffmpeg groff-base
-rsync perl vim-tiny libxml2-utils ansible-core git tar"
+libssl-dev libxml2-dev python3-pytest ffmpeg groff-base nginx-light
+libnginx-mod-rtmp rsync perl vim-tiny libxml2-utils ansible-core git tar"
 
 missing=""
 for p in $PKGS; do
