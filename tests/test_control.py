@@ -133,7 +133,7 @@ def test_control_files_are_read_only_and_send_nothing(m):
 
 def test_dot_names_are_never_channels(m):
     m.expect_log(r"^osslivefs: warn: mkdir /\.cam: Invalid argument \(EINVAL\): "
-                 r"names beginning with \. are the mount's own$")
+                 r"names beginning with '\.' are not channels$")
     m.emu.reset_stats()
     assert os_errno(lambda: os.mkdir(m.path(".cam"))) == errno.EINVAL
     assert requests(m) == {}                  # nothing sent
@@ -334,11 +334,20 @@ def test_vod_bytes_cache_and_open_files(m):
     # metrics.prom itself is open while it is read.
     assert metric(after, "osslivefs_open_files") == 1
     assert metric(held, "osslivefs_open_files") == 2
-    assert metric(after, "osslivefs_scratch_bytes") == 0
     assert delta(before, after, "osslivefs_cache_hits_total", cache="vod") >= 1
     hits = metric(after, "osslivefs_cache_hits_total", cache="channels")
     misses = metric(after, "osslivefs_cache_misses_total", cache="channels")
     assert hits >= 1 and misses >= 1
+
+
+def test_scratch_memory_is_a_gauge(m):
+    put_channel(m, "ch")
+    assert metric(read_metrics(m), "osslivefs_scratch_bytes") == 0
+    m.path("ch", "notes.txt").write_bytes(b"x" * 5000)      # a scratch file, in memory
+    held = metric(read_metrics(m), "osslivefs_scratch_bytes")
+    assert 5000 <= held <= 2 * 5000 + 256                    # its buffer, grown by doubling
+    os.unlink(m.path("ch", "notes.txt"))
+    assert metric(read_metrics(m), "osslivefs_scratch_bytes") == 0
 
 
 # ---- failures -------------------------------------------------------------------------------

@@ -55,7 +55,8 @@ void cache_chans_clear(struct cache *c);
 void cache_objs_clear(struct cache *c);
 void cache_overview_clear(struct cache *c);
 
-/* Names beginning with '.' are never channels: .osslivefs is the mount's. */
+/* Names beginning with '.' are never channels of the mount (the FUSE
+ * layer's node_is_dot_channel): .osslivefs is its own. */
 static inline bool cache_hidden(const char *name)
 {
 	return name[0] == '.';

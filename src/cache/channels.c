@@ -71,7 +71,7 @@ static int chans_refresh(struct cache *c, struct oss_error *err)
 {
 	struct live_list l = { 0 };
 	struct chan_entry *items;
-	size_t i, n;
+	size_t i;
 	int ret;
 
 	if (c->chans_valid && cache_fresh(c, &c->chans_fetched)) {
@@ -87,12 +87,11 @@ static int chans_refresh(struct cache *c, struct oss_error *err)
 		live_list_free(&l);
 		return -ENOMEM;
 	}
-	for (i = n = 0; i < l.n; i++)
-		if (!cache_hidden(l.items[i].name))
-			entry_from(&items[n++], &l.items[i]);
+	for (i = 0; i < l.n; i++)
+		entry_from(&items[i], &l.items[i]);
 	cache_chans_clear(c);
 	c->chans = items;
-	c->nchans = n;
+	c->nchans = l.n;
 	live_list_free(&l);
 	clock_gettime(CLOCK_MONOTONIC, &c->chans_fetched);
 	c->chans_valid = true;
@@ -167,8 +166,6 @@ int cache_chan_lookup(struct cache *c, const char *name, struct chan_info *out,
 	const struct chan_entry *e = NULL;
 	int ret = 0;
 
-	if (cache_hidden(name))
-		return -ENOENT;
 	pthread_mutex_lock(&c->chans_lock);
 	if (c->chans_valid && cache_fresh(c, &c->chans_fetched)) {
 		metrics_cache("channels", true);

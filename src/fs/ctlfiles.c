@@ -158,8 +158,8 @@ static int options_show(struct fs_ctx *c, const char *ch, struct sbuf *out,
 	return text_show(out, c->opt.options_text);
 }
 
-/* In the order readdir lists them. */
-static const struct chanfile ctl_files[] = {
+/* In the order readdir lists them; CTLFILE_MAX rows. */
+static const struct chanfile ctl_files[CTLFILE_MAX] = {
 	{ .name = "channels",     .mode = 0444, .show = channels_show },
 	{ .name = "metrics.prom", .mode = 0444, .show = metrics_prom_show },
 	{ .name = "options",      .mode = 0444, .show = options_show },
@@ -176,4 +176,19 @@ const struct chanfile *ctlfile_at(size_t i)
 const struct chanfile *ctlfile_find(const char *name)
 {
 	return chanfile_find_in(ctlfile_at, name);
+}
+
+int ctlfile_content(struct fs_ctx *c, const struct chanfile *f,
+		    struct sbuf *out, struct fs_error *e)
+{
+	int ret = f->show(c, CTL_DIR, out, e);
+
+	if (ret == 0)
+		atomic_store(&c->ctl_size[f - ctl_files], (long long)out->len);
+	return ret;
+}
+
+off_t ctlfile_size(struct fs_ctx *c, const struct chanfile *f)
+{
+	return (off_t)atomic_load(&c->ctl_size[f - ctl_files]);
 }

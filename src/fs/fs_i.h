@@ -6,30 +6,34 @@
 #include <fuse.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "fs/fs.h"
 #include "cache/cache.h"
+#include "cache/content.h"
 #include "http/osserr.h"
 #include "util/sbuf.h"
+#include "hide.h"
+#include "scratch.h"
 
-#define FS_SIZE_BUCKETS 1024
-
-struct size_entry;                      /* sizes.c */
 struct vod_pending;                     /* vod.c */
 struct fetch_pool;                      /* fetch_pool.c */
 struct vod_prefetch;                    /* vod_prefetch.c */
+
+#define CTLFILE_MAX 4                   /* rows of ctlfiles.c */
 
 struct fs_ctx {
 	struct req_engine *engine;
 	struct cache *cache;
 	struct fs_options opt;
 	time_t mounted_at;
-	/* Last known lengths of channel files. */
-	pthread_mutex_t sizes_lock;
-	struct size_entry *sizes[FS_SIZE_BUCKETS];
+	/* The last content seen of each channel file: exact sizes. */
+	struct content_cache content;
+	struct scratch_table scratch;   /* scratch.c */
+	struct hide_table hidden;       /* hide.c */
 	/* vod/ files created here and still open: they exist for getattr
 	 * before OSS has them. */
 	pthread_mutex_t pending_lock;
@@ -38,6 +42,9 @@ struct fs_ctx {
 	 * objects fetched before they are opened. */
 	struct fetch_pool *fetch;
 	struct vod_prefetch *prefetch;
+	/* The length of the last read of each .osslivefs/ file: their st_size,
+	 * since a stat must not gather an overview. */
+	atomic_llong ctl_size[CTLFILE_MAX];
 };
 
 /* The context of the calling FUSE request. */
@@ -50,7 +57,8 @@ struct fs_error {
 };
 
 /* node.c: a path as what it names. */
-enum node_type { N_ROOT, N_CHAN, N_CHANFILE, N_VOD, N_VOBJ, N_CTL, N_CTLFILE };
+enum node_type { N_ROOT, N_CHAN, N_CHANFILE, N_VOD, N_VOBJ, N_SCRATCH, N_CTL,
+		 N_CTLFILE };
 
 /* The mount's own directory: not a channel, as no name beginning with '.'
  * ever is. */
@@ -62,12 +70,16 @@ struct node {
 	enum node_type type;
 	char ch[NAME_MAX + 1];
 	const struct chanfile *file;    /* N_CHANFILE, N_CTLFILE */
-	char obj[NAME_MAX + 1];         /* N_VOBJ */
+	char obj[NAME_MAX + 1];         /* N_VOBJ, N_SCRATCH */
 };
 
 int node_parse(const char *path, struct node *n);
 /* "<ch>/<obj>", the object key of a vod/ node. */
 void node_key(const struct node *n, char *key, size_t size);
+/* Names beginning with '.' are never channels (git init, cp -r repo/.). */
+bool node_is_dot_channel(const struct node *n);
+/* libfuse's name for an open file that rm removed (.fuse_hidden*). */
+bool node_is_fuse_hidden(const char *name);
 void fill_dir(struct stat *st, time_t t);
 void fill_dir_mode(struct stat *st, mode_t mode, time_t t);
 void fill_file(struct stat *st, mode_t mode, off_t size, time_t t);
@@ -83,6 +95,7 @@ struct chanfile {
 		    struct fs_error *e);
 	int (*store)(struct fs_ctx *c, const char *ch, const struct sbuf *value,
 		     bool final, struct fs_error *e);
+	bool tracked;           /* changes on its own: mtime when seen to */
 };
 
 const struct chanfile *chanfile_find(const char *name);
@@ -90,6 +103,22 @@ const struct chanfile *chanfile_at(size_t i);   /* NULL past the end */
 /* The row called name of the table that at() walks, or NULL. */
 const struct chanfile *chanfile_find_in(const struct chanfile *(*at)(size_t),
 					 const char *name);
+unsigned chanfile_index(const struct chanfile *f);
+unsigned chanfile_count(void);
+
+/* chancontent.c: where a channel file's content comes from.  A stat
+ * reuses what was fetched within cache_ttl; an open reuses, once, what a
+ * lookup fetched within CHANFILE_REUSE_SECS (so cat is one request); a
+ * read at offset 0 again always fetches. */
+enum chanfile_use { CHANFILE_FOR_STAT, CHANFILE_FOR_OPEN, CHANFILE_FRESH };
+#define CHANFILE_REUSE_SECS 1.0
+
+/* The content of ch's file f appended to out, and its mtime: the
+ * channel's last change (since), or for status and history when this
+ * mount last saw the content change.  e says why on failure. */
+int chanfile_content(struct fs_ctx *c, const char *ch, time_t since,
+		     const struct chanfile *f, enum chanfile_use use,
+		     struct sbuf *out, time_t *mtime, struct fs_error *e);
 
 /* ctlfiles.c: the files of .osslivefs/, rows like the channel files (ch is
  * CTL_DIR); and what the overview files say when OSS failed: one comment
@@ -97,6 +126,11 @@ const struct chanfile *chanfile_find_in(const struct chanfile *(*at)(size_t),
 struct overview;
 const struct chanfile *ctlfile_find(const char *name);
 const struct chanfile *ctlfile_at(size_t i);    /* NULL past the end */
+/* f's content for a snapshot (one call of its show), and its st_size: the
+ * length of the last read, 0 before any. */
+int ctlfile_content(struct fs_ctx *c, const struct chanfile *f,
+		    struct sbuf *out, struct fs_error *e);
+off_t ctlfile_size(struct fs_ctx *c, const struct chanfile *f);
 int ctl_stale_line(const struct overview *o, struct sbuf *out);
 /* The show() of an overview file: gathers one overview, logs it when
  * stale, and renders it into out. */
@@ -111,16 +145,14 @@ int metrics_prom_show(struct fs_ctx *c, const char *ch, struct sbuf *out,
 /* Parse a boolean as `enabled` accepts it: 0, -EAGAIN or -EINVAL. */
 int chanfile_parse_bool(const char *buf, size_t len, bool final, bool *out);
 
-/* sizes.c: the last known length of a channel file; 4096 before the
- * first read. */
-off_t size_get(struct fs_ctx *c, const char *ch, const char *file);
-void size_set(struct fs_ctx *c, const char *ch, const char *file, off_t size);
-void sizes_clear(struct fs_ctx *c);
 
 /* vod.c: the rules of vod/. */
 bool vod_is_m3u8(const char *obj);
 bool vod_is_live_playlist(const struct chan_info *ci, const char *obj);
 mode_t vod_mode(const struct chan_info *ci, const char *obj);
+/* Names created in vod/ as scratch files: not a playlist name, or a dot
+ * file (rsync's and Ansible's temporary names). */
+bool vod_is_scratch_name(const char *obj);
 bool vod_is_pending(struct fs_ctx *c, const char *ch, const char *obj);
 int vod_pending_add(struct fs_ctx *c, const char *ch, const char *obj);
 void vod_pending_del(struct fs_ctx *c, const char *ch, const char *obj);
@@ -183,8 +215,29 @@ int fs_write(const char *path, const char *buf, size_t size, off_t off,
 int fs_flush(const char *path, struct fuse_file_info *fi);
 int fs_release(const char *path, struct fuse_file_info *fi);
 int fs_truncate(const char *path, off_t size, struct fuse_file_info *fi);
+int fs_fsync(const char *path, int datasync, struct fuse_file_info *fi);
+/* The stat of an open file; a reference to its scratch file, or NULL. */
+int fs_file_getattr(struct fuse_file_info *fi, struct stat *st);
+struct scratch *fs_file_scratch(struct fuse_file_info *fi);
 
 /* ops.c */
 int fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi);
+int fs_node_getattr(struct fs_ctx *c, const struct node *n, const char *path,
+		    struct stat *st, struct oss_error *err);
+
+/* remove.c: unlink and rmdir, and the all-or-nothing deletion of a
+ * channel tree (hide.c). */
+int fs_unlink(const char *path);
+int fs_rmdir(const char *path);
+
+/* rename.c: a scratch file renamed over config.xml, enabled or a vod/
+ * playlist is one write of its whole content. */
+int fs_rename(const char *from, const char *to, unsigned int flags);
+
+/* meta.c: chmod, chown and utimens that change nothing succeed. */
+int fs_chmod(const char *path, mode_t mode, struct fuse_file_info *fi);
+int fs_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi);
+int fs_utimens(const char *path, const struct timespec tv[2],
+	       struct fuse_file_info *fi);
 
 #endif
