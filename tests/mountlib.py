@@ -175,3 +175,15 @@ def mnt(emulator, tmp_path, request):
     m.stop()
     unexpected = m.unexpected_log()
     assert not unexpected, "unexpected daemon stderr:\n" + "\n".join(unexpected)
+
+
+@pytest.fixture(name="m")
+def one_mount(emulator, tmp_path):
+    """One mount (V4, virtual-hosted), as fixture m: for tests that are not
+    about the signing variants."""
+    mount = LiveMount(emulator, tmp_path)
+    mount.start()
+    yield mount
+    mount.stop()
+    unexpected = mount.unexpected_log()
+    assert not unexpected, "unexpected daemon stderr:\n" + "\n".join(unexpected)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from mountlib import LiveMount, mnt, run_osslivefs  # noqa: F401  (fixture)
+from mountlib import LiveMount, mnt, one_mount, run_osslivefs  # noqa: F401  (fixtures mnt, m)
 from test_mount import fast_client, os_errno, put_channel, put_many, requests, sh
 
 pytestmark = pytest.mark.skipif(not os.access("/dev/fuse", os.W_OK),
@@ -28,17 +28,6 @@ CTL = ".osslivefs"
 CTL_FILES = ["channels", "metrics.prom", "options", "version"]
 HEADER = "#name enabled state remote_addr connected_time video_bandwidth audio_bandwidth"
 STALE_LOG = r"^osslivefs: warn: read /\.osslivefs/(channels|metrics\.prom): "
-
-
-@pytest.fixture
-def m(emulator, tmp_path):
-    """One mount (V4, virtual-hosted): these tests are not about signing."""
-    mount = LiveMount(emulator, tmp_path)
-    mount.start()
-    yield mount
-    mount.stop()
-    unexpected = mount.unexpected_log()
-    assert not unexpected, "unexpected daemon stderr:\n" + "\n".join(unexpected)
 
 
 def ctl(mount: LiveMount, name: str) -> Path:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from mountlib import LiveMount
+from mountlib import LiveMount, one_mount  # noqa: F401  (fixture m)
 from test_mount import DEFAULT_CONFIG, fast_client, info, os_errno, put_channel, requests, sh
 
 pytestmark = pytest.mark.skipif(not os.access("/dev/fuse", os.W_OK),
@@ -33,18 +33,6 @@ FILES = ["config.xml", "enabled", "history", "play_url", "publish_url", "status"
 WRITES = {"PutLiveChannel", "PutLiveChannelStatus", "PostVodPlaylist", "DeleteObject",
           "DeleteLiveChannel", "PutObject"}
 HIDE_SECS = 5            # README: an unlinked channel file is hidden this long
-
-
-@pytest.fixture
-def m(emulator, tmp_path):
-    """One mount (V4, virtual-hosted): these tests are about the tools, not
-    the signing variants."""
-    mt = LiveMount(emulator, tmp_path)
-    mt.start()
-    yield mt
-    mt.stop()
-    unexpected = mt.unexpected_log()
-    assert not unexpected, "unexpected daemon stderr:\n" + "\n".join(unexpected)
 
 
 def writes(m: LiveMount) -> dict[str, int]:
