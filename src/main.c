@@ -20,11 +20,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "creds.h"
-#include "fs.h"
-#include "live.h"
-#include "log.h"
-#include "req.h"
+#include "fs/fs.h"
+#include "http/req.h"
+#include "oss/live.h"
+#include "util/creds.h"
+#include "util/log.h"
 
 struct options {
 	const char *bucket;
@@ -121,6 +121,21 @@ static void version(void)
 	printf("libxml2 version %s\n", libxml2);
 }
 
+/* libfuse's own messages go where ours go: to syslog once daemonized. */
+static void fuse_log_ours(enum fuse_log_level level, const char *fmt,
+			  va_list ap)
+{
+	enum log_level l = LOG_LVL_DEBUG;
+
+	if (level <= FUSE_LOG_ERR)
+		l = LOG_LVL_ERR;
+	else if (level == FUSE_LOG_WARNING)
+		l = LOG_LVL_WARN;
+	else if (level <= FUSE_LOG_INFO)
+		l = LOG_LVL_INFO;
+	log_vmsg(l, fmt, ap);
+}
+
 static int opt_proc(void *data, const char *arg, int key,
 		    struct fuse_args *outargs)
 {
@@ -194,15 +209,12 @@ static int parse_numbers(const struct options *o, struct numbers *n)
 
 static int check_playlist_name(const char *name)
 {
-	size_t n = strlen(name);
+	char why[128];
 
-	if (n < 6 || n > LIVE_PLAYLIST_MAX || strchr(name, '/') ||
-	    strcmp(name + n - 5, ".m3u8") != 0) {
-		fprintf(stderr, "osslivefs: option playlist_name=%s: expected 6 to "
-			"128 bytes ending in .m3u8, without '/'\n", name);
-		return -EINVAL;
-	}
-	return 0;
+	if (live_playlist_check(name, why, sizeof(why)) == 0)
+		return 0;
+	fprintf(stderr, "osslivefs: option playlist_name=%s: %s\n", name, why);
+	return -EINVAL;
 }
 
 /* Hints for the probe's failure, by what OSS answered. */
@@ -277,7 +289,7 @@ struct mount_state {
 	struct numbers num;
 	struct creds creds;
 	struct req_engine *engine;
-	struct fs_ctx ctx;
+	struct fs_ctx *ctx;
 	char *url;
 };
 
@@ -334,20 +346,18 @@ static void teardown(struct mount_state *m)
 	free(m->url);
 }
 
-static void ctx_setup(struct mount_state *m)
+static int ctx_setup(struct mount_state *m)
 {
-	m->ctx = (struct fs_ctx){
-		.engine = m->engine,
-		.opt = {
-			.cache_ttl = (unsigned)m->num.cache_ttl,
-			.publish_url_expires = m->num.expires,
-			.frag_duration = (int)m->num.frag_duration,
-			.frag_count = (int)m->num.frag_count,
-			.playlist_name = m->opts.playlist_name ?
-					 m->opts.playlist_name : "playlist.m3u8",
-		},
+	const struct fs_options opt = {
+		.cache_ttl = (unsigned)m->num.cache_ttl,
+		.publish_url_expires = m->num.expires,
+		.frag_duration = (int)m->num.frag_duration,
+		.frag_count = (int)m->num.frag_count,
+		.playlist_name = m->opts.playlist_name ? m->opts.playlist_name
+						       : LIVE_DEFAULT_PLAYLIST,
 	};
-	fs_ctx_init(&m->ctx);
+
+	return fs_ctx_new(m->engine, &opt, &m->ctx);
 }
 
 static int loop(struct fuse *fuse, struct fuse_cmdline_opts *cl)
@@ -381,9 +391,8 @@ static int run(struct mount_state *m, struct fuse_args *args,
 			&m->ctx);
 	if (!fuse)
 		return 1;
-	if (setup(m))
+	if (setup(m) || ctx_setup(m))
 		goto out_fuse;
-	ctx_setup(m);
 	if (fuse_mount(fuse, cl->mountpoint))
 		goto out_ctx;
 	if (fuse_daemonize(cl->foreground))
@@ -398,7 +407,7 @@ static int run(struct mount_state *m, struct fuse_args *args,
 out_unmount:
 	fuse_unmount(fuse);
 out_ctx:
-	fs_ctx_destroy(&m->ctx);
+	fs_ctx_free(m->ctx);
 out_fuse:
 	fuse_destroy(fuse);
 	return ret;
@@ -428,6 +437,7 @@ int main(int argc, char *argv[])
 	 * keeps what one thread frees usable by the others (make bench:
 	 * 2 MiB less RSS with 10,000 channels listed). */
 	mallopt(M_ARENA_MAX, 1);
+	fuse_set_log_func(fuse_log_ours);
 	if (fuse_opt_parse(&args, &m.opts, option_spec, opt_proc) == -1)
 		return 1;
 	if (m.opts.show_version) {

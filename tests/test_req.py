@@ -395,6 +395,7 @@ def test_response_headers_captured(server: Recorder) -> None:
     assert res.out["status"] == "206"
     assert res.out["etag"] == '"5B3C1A2E053D763E1B002CC607C5A0FE"'
     assert res.out["last_modified"] == "Wed, 24 Aug 2016 11:11:28 GMT"
+    assert res.out["mtime"] == "1472037088"  # curl_getdate
     assert res.out["content_range"] == "bytes 10-19/100"
     assert res.out["content_length"] == "10"
     assert res.out["body_len"] == "10"

@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "creds.h"
-#include "live.h"
-#include "obj.h"
-#include "req.h"
+#include "util/creds.h"
+#include "oss/live.h"
+#include "oss/obj.h"
+#include "http/req.h"
 
 struct tool {
 	struct req_engine *e;

@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "creds.h"
-#include "log.h"
-#include "req.h"
+#include "util/creds.h"
+#include "util/log.h"
+#include "http/req.h"
 
 #define MAX_ITEMS 32
 
@@ -38,9 +38,9 @@ struct opts {
 	const char *loglevel;
 	const char *method;
 	const char *key;
-	struct req_param query[MAX_ITEMS];
+	struct http_kv query[MAX_ITEMS];
 	size_t nquery;
-	struct req_header headers[MAX_ITEMS];
+	struct http_kv headers[MAX_ITEMS];
 	size_t nheaders;
 	const char *body_file;
 	const char *out_file;
@@ -105,7 +105,7 @@ static int parse_long(const char *s, long *out)
 }
 
 /* "k=v" -> {k, v}; "k" -> {k, NULL}.  Edits arg in place. */
-static void split_query(char *arg, struct req_param *p)
+static void split_query(char *arg, struct http_kv *p)
 {
 	char *eq = strchr(arg, '=');
 
@@ -118,14 +118,14 @@ static void split_query(char *arg, struct req_param *p)
 }
 
 /* "Name: value" -> {Name, value}.  Edits arg in place. */
-static int split_header(char *arg, struct req_header *h)
+static int split_header(char *arg, struct http_kv *h)
 {
 	char *colon = strchr(arg, ':');
 
 	if (!colon)
 		return -EINVAL;
 	*colon = '\0';
-	h->name = arg;
+	h->key = arg;
 	h->value = colon + 1;
 	while (*h->value == ' ')
 		h->value++;
@@ -235,6 +235,7 @@ static void print_resp(int err, const struct req_resp *resp)
 	printf("request_id %s\n", resp->err.request_id);
 	printf("etag %s\n", resp->etag);
 	printf("last_modified %s\n", resp->last_modified);
+	printf("mtime %lld\n", (long long)resp->mtime);
 	printf("content_range %s\n", resp->content_range);
 	printf("content_length %lld\n", resp->content_length);
 	printf("body_len %zu\n", resp->body_len);

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "creds.h"
+#include "util/creds.h"
 #include "check.h"
 
 static char dir[64];

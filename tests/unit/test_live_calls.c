@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "check.h"
-#include "live.h"
-#include "obj.h"
-#include "req.h"
+#include "oss/live.h"
+#include "oss/obj.h"
+#include "http/req.h"
 
 struct answer {
 	long status;
@@ -55,7 +57,7 @@ static void record(const struct req *r, char *out, size_t size)
 	pos += (size_t)snprintf(out + pos, size - pos, " |");
 	for (size_t i = 0; i < r->nheaders; i++)
 		pos += (size_t)snprintf(out + pos, size - pos, " %s: %s",
-					r->headers[i].name, r->headers[i].value);
+					r->headers[i].key, r->headers[i].value);
 	snprintf(out + pos, size - pos, " | %.*s", (int)r->body_len,
 		 r->body ? r->body : "");
 }
@@ -86,6 +88,7 @@ int req_perform(struct req_engine *e, const struct req *r, struct req_resp *resp
 		 a->content_range ? a->content_range : "");
 	snprintf(resp->last_modified, sizeof(resp->last_modified), "%s",
 		 a->last_modified ? a->last_modified : "");
+	resp->mtime = a->last_modified ? curl_getdate(a->last_modified, NULL) : -1;
 	if (a->status >= 200 && a->status < 300)
 		return 0;
 	resp->err.status = a->status;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "live.h"
+#include "oss/live.h"
 
 #define MIN_DOC "<LiveChannelConfiguration><Target><Type>HLS</Type></Target></LiveChannelConfiguration>"
 

@@ -1,7 +1,7 @@
 /* The errno table of design §1, row by row. */
 #include <errno.h>
 
-#include "osserr.h"
+#include "http/osserr.h"
 #include "check.h"
 
 struct row {

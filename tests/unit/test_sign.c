@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sign.h"
+#include "http/sign.h"
 #include "check.h"
 
 enum kind { V1, V4, RTMP };
@@ -19,8 +19,8 @@ struct vec {
 	const char *name;
 	enum kind kind;
 	const char *method, *bucket, *key;
-	const struct sign_kv *query;     /* {NULL, NULL}-terminated, or NULL */
-	const struct sign_kv *headers;   /* {NULL, NULL}-terminated, or NULL */
+	const struct http_kv *query;     /* {NULL, NULL}-terminated, or NULL */
+	const struct http_kv *headers;   /* {NULL, NULL}-terminated, or NULL */
 	const char *const *additional;   /* NULL-terminated, or NULL */
 	const char *ak, *sk;
 	const char *region, *product;    /* V4 */
@@ -37,7 +37,7 @@ struct vec {
 
 #define A_DATE "Wed, 28 Dec 2022 10:27:41 GMT"
 
-static const struct sign_kv a12_headers[] = {
+static const struct http_kv a12_headers[] = {
 	{"Content-MD5", "eB5eJF1ptWaXm4bijSPyxw=="},
 	{"Content-Type", "text/html"},
 	{"x-oss-meta-author", "alice"},
@@ -47,7 +47,7 @@ static const struct sign_kv a12_headers[] = {
 	{NULL, NULL},
 };
 
-static const struct sign_kv a34_headers[] = {
+static const struct http_kv a34_headers[] = {
 	{"x-oss-date", A_DATE},
 	{NULL, NULL},
 };
@@ -57,13 +57,13 @@ static const struct sign_kv a34_headers[] = {
 	{"param1", "value1"}, {"+param1", "value3"}, {"|param1", "value4"}, \
 	{"+param2", ""}, {"|param2", ""}, {"param2", ""}
 
-static const struct sign_kv e_query[] = { E_QUERY, {NULL, NULL} };
+static const struct http_kv e_query[] = { E_QUERY, {NULL, NULL} };
 
 #define E_HEADERS \
 	{"x-oss-head1", "value"}, {"abc", "value"}, {"ZAbc", "value"}, \
 	{"XYZ", "value"}
 
-static const struct sign_kv e1_headers[] = {
+static const struct http_kv e1_headers[] = {
 	E_HEADERS,
 	{"content-type", "text/plain"},
 	{"x-oss-content-sha256", "UNSIGNED-PAYLOAD"},
@@ -72,7 +72,7 @@ static const struct sign_kv e1_headers[] = {
 	{NULL, NULL},
 };
 
-static const struct sign_kv e2_headers[] = {
+static const struct http_kv e2_headers[] = {
 	E_HEADERS,
 	{"content-type", "text/plain"},
 	{"x-oss-content-sha256", "UNSIGNED-PAYLOAD"},
@@ -81,7 +81,7 @@ static const struct sign_kv e2_headers[] = {
 	{NULL, NULL},
 };
 
-static const struct sign_kv e3_headers[] = {
+static const struct http_kv e3_headers[] = {
 	E_HEADERS,
 	{"content-type", "text/plain"},
 	{"x-oss-content-sha256", "UNSIGNED-PAYLOAD"},
@@ -89,7 +89,7 @@ static const struct sign_kv e3_headers[] = {
 	{NULL, NULL},
 };
 
-static const struct sign_kv f_headers[] = {
+static const struct http_kv f_headers[] = {
 	E_HEADERS,
 	{"content-type", "application/octet-stream"},
 	{NULL, NULL},
@@ -102,7 +102,7 @@ static const struct sign_kv f_headers[] = {
 #define G_KEY "test-sign-V4/-!@#$%^&*()/abcdefjhijklmnoqprstuvwxyz/123456789"
 #define G_URI "/oss-bucket-test/test-sign-V4/-%21%40%23%24%25%5E%26%2A%28%29/abcdefjhijklmnoqprstuvwxyz/123456789"
 
-static const struct sign_kv g1_headers[] = {
+static const struct http_kv g1_headers[] = {
 	E_HEADERS,
 	{"Content-Type", "application/octet-stream"},
 	{"x-oss-content-sha256", "UNSIGNED-PAYLOAD"},
@@ -110,7 +110,7 @@ static const struct sign_kv g1_headers[] = {
 	{NULL, NULL},
 };
 
-static const struct sign_kv g2_headers[] = {
+static const struct http_kv g2_headers[] = {
 	{"x-oss-head1", "value"},
 	{"Content-Type", "application/octet-stream"},
 	{"x-oss-content-sha256", "UNSIGNED-PAYLOAD"},
@@ -118,7 +118,7 @@ static const struct sign_kv g2_headers[] = {
 	{NULL, NULL},
 };
 
-static const struct sign_kv g3_headers[] = {
+static const struct http_kv g3_headers[] = {
 	E_HEADERS,
 	{"Content-Type", "application/octet-stream"},
 	{"x-oss-content-sha256", "UNSIGNED-PAYLOAD"},
@@ -128,25 +128,25 @@ static const struct sign_kv g3_headers[] = {
 
 #define H2_DATE "Wed, 24 Aug 2016 11:11:28 GMT"
 
-static const struct sign_kv h2_headers[] = {
+static const struct http_kv h2_headers[] = {
 	{"Date", H2_DATE},
 	{NULL, NULL},
 };
 
-static const struct sign_kv h2_xml_headers[] = {
+static const struct http_kv h2_xml_headers[] = {
 	{"Content-Type", "application/xml"},
 	{"Content-Length", "120"},
 	{"Date", H2_DATE},
 	{NULL, NULL},
 };
 
-static const struct sign_kv h3_headers[] = {
+static const struct http_kv h3_headers[] = {
 	{"x-oss-content-sha256", "UNSIGNED-PAYLOAD"},
 	{"x-oss-date", "20231216T162057Z"},
 	{NULL, NULL},
 };
 
-static const struct sign_kv h3_xml_headers[] = {
+static const struct http_kv h3_xml_headers[] = {
 	{"Content-Type", "application/xml"},
 	{"x-oss-content-sha256", "UNSIGNED-PAYLOAD"},
 	{"x-oss-date", "20231216T162057Z"},
@@ -174,39 +174,39 @@ static const struct sign_kv h3_xml_headers[] = {
 	verb "\n" uri "\n" query "\n" headers \
 	"x-oss-content-sha256:UNSIGNED-PAYLOAD\nx-oss-date:" ALI_V4_DATE "\n\n\nUNSIGNED-PAYLOAD"
 
-static const struct sign_kv ali_v1_headers[] = {
+static const struct http_kv ali_v1_headers[] = {
 	{"x-oss-date", ALI_V1_DATE},
 	{NULL, NULL},
 };
 
-static const struct sign_kv ali_v1_put_headers[] = {
+static const struct http_kv ali_v1_put_headers[] = {
 	{"x-oss-date", ALI_V1_DATE},
 	{"content-md5", ALI_MD5},
 	{"content-length", "250"},
 	{NULL, NULL},
 };
 
-static const struct sign_kv ali_v1_vod_headers[] = {
+static const struct http_kv ali_v1_vod_headers[] = {
 	{"x-oss-date", ALI_V1_DATE},
 	{"content-type", ALI_M3U8},
 	{"content-length", "0"},
 	{NULL, NULL},
 };
 
-static const struct sign_kv ali_v1_sts_headers[] = {
+static const struct http_kv ali_v1_sts_headers[] = {
 	{"x-oss-date", ALI_V1_DATE},
 	{"x-oss-security-token", "STSTOKENEXAMPLE"},
 	{NULL, NULL},
 };
 
-static const struct sign_kv ali_v4_headers[] = {
+static const struct http_kv ali_v4_headers[] = {
 	{"x-oss-date", ALI_V4_DATE},
 	{"x-oss-content-sha256", "UNSIGNED-PAYLOAD"},
 	{"user-agent", "aliyun-sdk-nodejs/6.23.0 Node.js 20.20.2 on Linux 64-bit"},
 	{NULL, NULL},
 };
 
-static const struct sign_kv ali_v4_put_headers[] = {
+static const struct http_kv ali_v4_put_headers[] = {
 	{"x-oss-date", ALI_V4_DATE},
 	{"x-oss-content-sha256", "UNSIGNED-PAYLOAD"},
 	{"content-md5", ALI_MD5},
@@ -214,7 +214,7 @@ static const struct sign_kv ali_v4_put_headers[] = {
 	{NULL, NULL},
 };
 
-static const struct sign_kv ali_v4_vod_headers[] = {
+static const struct http_kv ali_v4_vod_headers[] = {
 	{"x-oss-date", ALI_V4_DATE},
 	{"x-oss-content-sha256", "UNSIGNED-PAYLOAD"},
 	{"content-type", ALI_M3U8},
@@ -222,14 +222,14 @@ static const struct sign_kv ali_v4_vod_headers[] = {
 	{NULL, NULL},
 };
 
-static const struct sign_kv ali_v4_sts_headers[] = {
+static const struct http_kv ali_v4_sts_headers[] = {
 	{"x-oss-date", ALI_V4_DATE},
 	{"x-oss-content-sha256", "UNSIGNED-PAYLOAD"},
 	{"x-oss-security-token", "STSTOKENEXAMPLE"},
 	{NULL, NULL},
 };
 
-static const struct sign_kv ali_v4_x_example_headers[] = {
+static const struct http_kv ali_v4_x_example_headers[] = {
 	{"x-oss-date", ALI_V4_DATE},
 	{"x-oss-content-sha256", "UNSIGNED-PAYLOAD"},
 	{"x-example", " abc "},
@@ -238,15 +238,15 @@ static const struct sign_kv ali_v4_x_example_headers[] = {
 
 /* Value-less sub-resources are given both ways (NULL and ""): the wire
  * may carry "live" or "live=", and both are signed as a bare "live". */
-static const struct sign_kv q_live[] = { {"live", NULL}, {NULL, NULL} };
-static const struct sign_kv q_live_empty[] = { {"live", ""}, {NULL, NULL} };
-static const struct sign_kv q_status[] = {
+static const struct http_kv q_live[] = { {"live", NULL}, {NULL, NULL} };
+static const struct http_kv q_live_empty[] = { {"live", ""}, {NULL, NULL} };
+static const struct http_kv q_status[] = {
 	{"live", ""}, {"status", "disabled"}, {NULL, NULL},
 };
-static const struct sign_kv q_stat[] = {
+static const struct http_kv q_stat[] = {
 	{"live", ""}, {"comp", "stat"}, {NULL, NULL},
 };
-static const struct sign_kv q_history[] = {
+static const struct http_kv q_history[] = {
 	{"live", NULL}, {"comp", "history"}, {NULL, NULL},
 };
 
@@ -266,7 +266,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "A2", .kind = V1, .method = "PUT",
 		.bucket = "examplebucket", .key = "nelson",
-		.query = (const struct sign_kv[]){ {"acl", NULL}, {NULL, NULL} },
+		.query = (const struct http_kv[]){ {"acl", NULL}, {NULL, NULL} },
 		.headers = a12_headers, .ak = "ak", .sk = "sk",
 		.sts = "PUT\neB5eJF1ptWaXm4bijSPyxw==\ntext/html\n" A_DATE
 		       "\nx-oss-date:" A_DATE "\nx-oss-meta-author:alice\n"
@@ -276,7 +276,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "A3", .kind = V1, .method = "GET",
 		.bucket = "examplebucket",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"resourceGroup", NULL}, {"non-resousce", "null"},
 			{NULL, NULL},
 		},
@@ -288,7 +288,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "A4", .kind = V1, .method = "GET",
 		.bucket = "examplebucket",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"resourceGroup", NULL}, {"acl", NULL}, {NULL, NULL},
 		},
 		.headers = a34_headers, .ak = "ak", .sk = "sk",
@@ -301,10 +301,10 @@ static const struct vec vectors[] = {
 	{
 		.name = "B1", .kind = V1, .method = "GET",
 		.bucket = "bucket", .key = "key",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"versionId", "versionId"}, {NULL, NULL},
 		},
-		.headers = (const struct sign_kv[]){
+		.headers = (const struct http_kv[]){
 			{"Date", "1699807420"}, {NULL, NULL},
 		},
 		.ak = "ak", .sk = "sk",
@@ -314,11 +314,11 @@ static const struct vec vectors[] = {
 	{
 		.name = "B2", .kind = V1, .method = "GET",
 		.bucket = "bucket", .key = "key+123",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"versionId", "versionId"}, {"security-token", "token"},
 			{NULL, NULL},
 		},
-		.headers = (const struct sign_kv[]){
+		.headers = (const struct http_kv[]){
 			{"Date", "1699808204"}, {NULL, NULL},
 		},
 		.ak = "ak", .sk = "sk",
@@ -330,14 +330,14 @@ static const struct vec vectors[] = {
 		 * value is "versionId?param1=value1" (see the spec). */
 		.name = "C1", .kind = V1, .method = "GET",
 		.bucket = "bucket", .key = "key",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"versionId", "versionId?param1=value1"},
 			{"response-content-disposition", "attachment; filename=example.txt"},
 			{"security-token", "token"},
 			{"param2", "value2"},
 			{NULL, NULL},
 		},
-		.headers = (const struct sign_kv[]){
+		.headers = (const struct http_kv[]){
 			E_HEADERS,
 			{"Content-Type", "application/octet-stream"},
 			{"Date", "1699808204"},
@@ -352,7 +352,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "D1", .kind = V1, .method = "GET",
 		.bucket = "bucket", .key = "key",
-		.headers = (const struct sign_kv[]){
+		.headers = (const struct http_kv[]){
 			{"Content-MD5", "md5"}, {"Content-Type", "type"},
 			{"Date", "1422720000"}, {NULL, NULL},
 		},
@@ -439,7 +439,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "F1", .kind = V4, .method = "PUT",
 		.bucket = "bucket", .key = "1234+-/123/1.txt",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			E_QUERY,
 			{"x-oss-signature-version", "OSS4-HMAC-SHA256"},
 			{"x-oss-credential", "ak/20231217/cn-hangzhou/oss/aliyun_v4_request"},
@@ -462,7 +462,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "F2", .kind = V4, .method = "PUT",
 		.bucket = "bucket", .key = "1234+-/123/1.txt",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			E_QUERY,
 			{"x-oss-signature-version", "OSS4-HMAC-SHA256"},
 			{"x-oss-credential", "ak/20231217/cn-hangzhou/oss/aliyun_v4_request"},
@@ -481,7 +481,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "F3", .kind = V4, .method = "PUT",
 		.bucket = "bucket", .key = "1234+-/123/1.txt",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			E_QUERY,
 			{"x-oss-signature-version", "OSS4-HMAC-SHA256"},
 			{"x-oss-credential", "ak/20231217/cn-hangzhou/oss/aliyun_v4_request"},
@@ -602,7 +602,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "H2 ListLiveChannel", .kind = V1, .method = "GET",
 		.bucket = "examplebucket",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"live", NULL}, {"prefix", "test"}, {"marker", "a b"},
 			{"max-keys", "100"}, {"delimiter", "/"},
 			{"encoding-type", "url"}, {NULL, NULL},
@@ -621,7 +621,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "H2 PostVodPlaylist", .kind = V1, .method = "POST",
 		.bucket = "examplebucket", .key = "test-channel/vod.m3u8",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"vod", NULL}, {"startTime", "1472020031"},
 			{"endTime", "1472020226"}, {NULL, NULL},
 		},
@@ -633,7 +633,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "H2 GetVodPlaylist", .kind = V1, .method = "GET",
 		.bucket = "examplebucket", .key = "test-channel",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"vod", NULL}, {"startTime", "1472020031"},
 			{"endTime", "1472020226"}, {NULL, NULL},
 		},
@@ -647,7 +647,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "H3 ListLiveChannel", .kind = V4, .method = "GET",
 		.bucket = "examplebucket",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"live", NULL}, {"prefix", ""}, {"marker", ""},
 			{"max-keys", "100"}, {NULL, NULL},
 		},
@@ -681,7 +681,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "H3 PostVodPlaylist", .kind = V4, .method = "POST",
 		.bucket = "examplebucket", .key = "test-channel/vod.m3u8",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"vod", NULL}, {"startTime", "1472020031"},
 			{"endTime", "1472020226"}, {NULL, NULL},
 		},
@@ -741,7 +741,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "ali 5 V1 listChannels", .kind = V1, .method = "GET",
 		.bucket = "examplebucket",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"prefix", "channel"}, {"max-keys", "3"}, {"live", ""},
 			{NULL, NULL},
 		},
@@ -761,7 +761,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "ali 7 V1 createVod", .kind = V1, .method = "POST",
 		.bucket = "examplebucket", .key = "mychannel/vod.m3u8",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"startTime", "1460000000"}, {"endTime", "1460003600"},
 			{"vod", ""}, {NULL, NULL},
 		},
@@ -799,7 +799,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "ali 19 V1 listChannels 'a b'", .kind = V1, .method = "GET",
 		.bucket = "examplebucket",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"prefix", "a b"}, {"marker", "x/y"}, {"max-keys", "100"},
 			{"live", ""}, {NULL, NULL},
 		},
@@ -812,7 +812,7 @@ static const struct vec vectors[] = {
 		.name = "ali 20 V1 createVod 'playlists/vod 1.m3u8'", .kind = V1,
 		.method = "POST",
 		.bucket = "examplebucket", .key = "mychannel/playlists/vod 1.m3u8",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"startTime", "1705300000"}, {"endTime", "1705303600"},
 			{"vod", ""}, {NULL, NULL},
 		},
@@ -877,7 +877,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "ali 13 V4 listChannels", .kind = V4, .method = "GET",
 		.bucket = "examplebucket",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"prefix", "channel"}, {"max-keys", "3"}, {"live", ""},
 			{NULL, NULL},
 		},
@@ -901,7 +901,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "ali 15 V4 createVod", .kind = V4, .method = "POST",
 		.bucket = "examplebucket", .key = "mychannel/vod.m3u8",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"startTime", "1460000000"}, {"endTime", "1460003600"},
 			{"vod", ""}, {NULL, NULL},
 		},
@@ -949,7 +949,7 @@ static const struct vec vectors[] = {
 	{
 		.name = "ali 23 V4 listChannels 'a b'", .kind = V4, .method = "GET",
 		.bucket = "examplebucket",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"prefix", "a b"}, {"marker", "x/y"}, {"max-keys", "100"},
 			{"live", ""}, {NULL, NULL},
 		},
@@ -965,7 +965,7 @@ static const struct vec vectors[] = {
 		.name = "ali 24 V4 createVod 'playlists/vod 1.m3u8'", .kind = V4,
 		.method = "POST",
 		.bucket = "examplebucket", .key = "mychannel/playlists/vod 1.m3u8",
-		.query = (const struct sign_kv[]){
+		.query = (const struct http_kv[]){
 			{"startTime", "1705300000"}, {"endTime", "1705303600"},
 			{"vod", ""}, {NULL, NULL},
 		},
@@ -1043,7 +1043,7 @@ static const struct vec vectors[] = {
 
 /* ---- running a vector ------------------------------------------------------- */
 
-static size_t count_kv(const struct sign_kv *kv)
+static size_t count_kv(const struct http_kv *kv)
 {
 	size_t n = 0;
 
@@ -1164,7 +1164,7 @@ static void test_ali_26_quirk(void)
 {
 	struct sign_req r = {
 		.method = "GET", .bucket = "examplebucket",
-		.query = (const struct sign_kv[]){ {"prefix", ""}, {"live", ""} },
+		.query = (const struct http_kv[]){ {"prefix", ""}, {"live", ""} },
 		.nquery = 2,
 		.headers = ali_v4_headers, .nheaders = count_kv(ali_v4_headers),
 	};
@@ -1253,7 +1253,7 @@ static void test_v1_details(void)
 {
 	struct sign_req r = {
 		.method = "GET",
-		.headers = (const struct sign_kv[]){
+		.headers = (const struct http_kv[]){
 			{"X-OSS-Meta-A", " 1 "}, {"Date", "D"},
 			{"x-oss-meta-a", "2"}, {"x-oss-meta-0", "\tz"},
 		},

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "timerange.h"
+#include "util/timerange.h"
 
 #define NOW ((time_t)1795428000)        /* 2026-11-23T10:00:00Z */
 

@@ -1,0 +1,18 @@
+"""HLS playlists as OSS writes them (live window and VOD)."""
+
+from __future__ import annotations
+
+import math
+
+
+def m3u8(segments: list[dict], channel: str, media_sequence: int, endlist: bool) -> bytes:
+    prefix = channel + "/"
+    target = max((s["duration"] for s in segments), default=1)
+    lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-MEDIA-SEQUENCE:%d" % media_sequence,
+             "#EXT-X-TARGETDURATION:%d" % max(1, math.ceil(target))]
+    for s in segments:
+        lines.append("#EXTINF:%.3f," % s["duration"])
+        lines.append(s["key"][len(prefix):] if s["key"].startswith(prefix) else s["key"])
+    if endlist:
+        lines.append("#EXT-X-ENDLIST")
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -1,0 +1,39 @@
+/* The object calls that vod/ needs. */
+#ifndef OSSLIVEFS_OBJ_H
+#define OSSLIVEFS_OBJ_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "http/osserr.h"
+
+struct req_engine;
+
+struct obj_entry {
+	char *name;          /* key with the listing prefix removed (malloc'd) */
+	off_t size;
+	time_t mtime;
+};
+
+struct obj_list {
+	struct obj_entry *items;
+	size_t n;
+	int requests;        /* pages fetched */
+};
+
+/* Every object directly under prefix ("ch/"), delimiter "/", all pages with
+ * max-keys=1000.  Common prefixes are skipped. */
+int obj_list(struct req_engine *e, const char *prefix, struct obj_list *out,
+	     struct oss_error *err);
+void obj_list_free(struct obj_list *l);
+
+/* Read up to len bytes at off into buf (a ranged GET; handles OSS ignoring
+ * an out-of-range Range).  *got is what was read (0 at/after EOF). */
+int obj_get_range(struct req_engine *e, const char *key, off_t off, size_t len,
+		  char *buf, size_t *got, struct oss_error *err);
+int obj_delete(struct req_engine *e, const char *key, struct oss_error *err);
+int obj_head(struct req_engine *e, const char *key, off_t *size, time_t *mtime,
+	     struct oss_error *err);
+
+#endif

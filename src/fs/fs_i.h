@@ -1,0 +1,132 @@
+/* Internal to the FUSE adapter: the mount's state, paths as nodes, the
+ * channel files, vod/ and the one log line of a failure. */
+#ifndef OSSLIVEFS_FS_I_H
+#define OSSLIVEFS_FS_I_H
+
+#include <fuse.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "fs/fs.h"
+#include "cache/cache.h"
+#include "http/osserr.h"
+#include "util/sbuf.h"
+
+#define FS_SIZE_BUCKETS 1024
+
+struct size_entry;                      /* sizes.c */
+struct vod_pending;                     /* vod.c */
+
+struct fs_ctx {
+	struct req_engine *engine;
+	struct cache *cache;
+	struct fs_options opt;
+	time_t mounted_at;
+	/* Last known lengths of channel files. */
+	pthread_mutex_t sizes_lock;
+	struct size_entry *sizes[FS_SIZE_BUCKETS];
+	/* vod/ files created here and still open: they exist for getattr
+	 * before OSS has them. */
+	pthread_mutex_t pending_lock;
+	struct vod_pending *pending;
+};
+
+/* The context of the calling FUSE request. */
+struct fs_ctx *fs_ctx(void);
+
+/* Why an operation failed: a local check (why) or what OSS said (oss). */
+struct fs_error {
+	char why[256];
+	struct oss_error oss;
+};
+
+/* node.c: a path as what it names. */
+enum node_type { N_ROOT, N_CHAN, N_CHANFILE, N_VOD, N_VOBJ };
+
+struct chanfile;
+
+struct node {
+	enum node_type type;
+	char ch[NAME_MAX + 1];
+	const struct chanfile *file;    /* N_CHANFILE */
+	char obj[NAME_MAX + 1];         /* N_VOBJ */
+};
+
+int node_parse(const char *path, struct node *n);
+/* "<ch>/<obj>", the object key of a vod/ node. */
+void node_key(const struct node *n, char *key, size_t size);
+void fill_dir(struct stat *st, time_t t);
+void fill_file(struct stat *st, mode_t mode, off_t size, time_t t);
+
+/* chanfiles.c: the channel files, one row each, like sysfs attributes.
+ * show fills out with the whole file; store validates and sends a value:
+ * 0 sent, -EAGAIN incomplete (only when !final), or a negative errno with
+ * e filled. */
+struct chanfile {
+	const char *name;
+	mode_t mode;
+	int (*show)(struct fs_ctx *c, const char *ch, struct sbuf *out,
+		    struct fs_error *e);
+	int (*store)(struct fs_ctx *c, const char *ch, const struct sbuf *value,
+		     bool final, struct fs_error *e);
+};
+
+const struct chanfile *chanfile_find(const char *name);
+const struct chanfile *chanfile_at(size_t i);   /* NULL past the end */
+
+/* Parse a boolean as `enabled` accepts it: 0, -EAGAIN or -EINVAL. */
+int chanfile_parse_bool(const char *buf, size_t len, bool final, bool *out);
+
+/* sizes.c: the last known length of a channel file; 4096 before the
+ * first read. */
+off_t size_get(struct fs_ctx *c, const char *ch, const char *file);
+void size_set(struct fs_ctx *c, const char *ch, const char *file, off_t size);
+void sizes_clear(struct fs_ctx *c);
+
+/* vod.c: the rules of vod/. */
+bool vod_is_m3u8(const char *obj);
+bool vod_is_live_playlist(const struct chan_info *ci, const char *obj);
+mode_t vod_mode(const struct chan_info *ci, const char *obj);
+bool vod_is_pending(struct fs_ctx *c, const char *ch, const char *obj);
+int vod_pending_add(struct fs_ctx *c, const char *ch, const char *obj);
+void vod_pending_del(struct fs_ctx *c, const char *ch, const char *obj);
+void vod_pending_clear(struct fs_ctx *c);
+/* A time range written into vod/NAME: the store() of vod/ playlists. */
+int vod_store(struct fs_ctx *c, const struct node *n,
+	      const struct sbuf *value, bool final, struct fs_error *e);
+
+/* vod_read.c: reading one vod/ object through ranged GETs with
+ * read-ahead.  vod_reader_read returns the bytes read (0 at the end) or a
+ * negative errno, and logs failures. */
+struct vod_reader;
+int vod_reader_new(struct fs_ctx *c, const char *key, struct vod_reader **out);
+int vod_reader_read(struct vod_reader *r, const char *path, char *buf,
+		    size_t size, off_t off);
+void vod_reader_free(struct vod_reader *r);
+
+/* fail.c: the one log line of a failed operation, why (a local check)
+ * or err (what OSS said) or both may be NULL; returns ret.  The plain
+ * ENOENT of a lookup that misses is not logged. */
+int fs_fail(const char *op, const char *path, int ret, const char *why,
+	    const struct oss_error *err);
+void fs_log_fail(const char *op, const char *path, int errnum,
+		 const char *why, const struct oss_error *err);
+
+/* file.c: open files. */
+int fs_open(const char *path, struct fuse_file_info *fi);
+int fs_create(const char *path, mode_t mode, struct fuse_file_info *fi);
+int fs_read(const char *path, char *buf, size_t size, off_t off,
+	    struct fuse_file_info *fi);
+int fs_write(const char *path, const char *buf, size_t size, off_t off,
+	     struct fuse_file_info *fi);
+int fs_flush(const char *path, struct fuse_file_info *fi);
+int fs_release(const char *path, struct fuse_file_info *fi);
+int fs_truncate(const char *path, off_t size, struct fuse_file_info *fi);
+
+/* ops.c */
+int fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * Paths as nodes, and their stat:
+ *
+ *   /                       one directory per channel
+ *   /<ch>/<file>            the channel files of chanfiles.c
+ *   /<ch>/vod/<object>      the objects under the key prefix "<ch>/"
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fs_i.h"
+
+struct fs_ctx *fs_ctx(void)
+{
+	struct fs_ctx **c = fuse_get_context()->private_data;
+
+	return *c;
+}
+
+static int copy_component(char *dst, const char *src, size_t n)
+{
+	if (n == 0 || n > NAME_MAX)
+		return -ENOENT;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return 0;
+}
+
+/* The part after "/<ch>/". */
+static int parse_in_channel(const char *p, struct node *n)
+{
+	const char *s = strchr(p, '/');
+
+	if (!s) {
+		if (strcmp(p, "vod") == 0) {
+			n->type = N_VOD;
+			return 0;
+		}
+		n->file = chanfile_find(p);
+		n->type = N_CHANFILE;
+		return n->file ? 0 : -ENOENT;
+	}
+	if ((size_t)(s - p) != 3 || strncmp(p, "vod", 3) != 0)
+		return -ENOENT;
+	n->type = N_VOBJ;
+	if (copy_component(n->obj, s + 1, strlen(s + 1)))
+		return -ENOENT;
+	return strchr(n->obj, '/') ? -ENOENT : 0;
+}
+
+int node_parse(const char *path, struct node *n)
+{
+	const char *p = path + 1, *s;
+
+	*n = (struct node){ .type = N_ROOT };
+	if (!*p)
+		return 0;
+	s = strchr(p, '/');
+	if (copy_component(n->ch, p, s ? (size_t)(s - p) : strlen(p)))
+		return -ENOENT;
+	n->type = N_CHAN;
+	if (!s)
+		return 0;
+	return parse_in_channel(s + 1, n);
+}
+
+void node_key(const struct node *n, char *key, size_t size)
+{
+	snprintf(key, size, "%s/%s", n->ch, n->obj);
+}
+
+void fill_dir(struct stat *st, time_t t)
+{
+	*st = (struct stat){
+		.st_mode = S_IFDIR | 0755,
+		.st_nlink = 2,
+		.st_uid = getuid(),
+		.st_gid = getgid(),
+		.st_mtime = t, .st_ctime = t, .st_atime = t,
+	};
+}
+
+void fill_file(struct stat *st, mode_t mode, off_t size, time_t t)
+{
+	*st = (struct stat){
+		.st_mode = S_IFREG | mode,
+		.st_nlink = 1,
+		.st_uid = getuid(),
+		.st_gid = getgid(),
+		.st_size = size,
+		.st_blksize = 4096,
+		.st_blocks = (size + 511) / 512,
+		.st_mtime = t, .st_ctime = t, .st_atime = t,
+	};
+}

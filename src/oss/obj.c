@@ -1,0 +1,173 @@
+/* The object calls behind vod/ (spec §10): listing, ranged reads, HEAD,
+ * DELETE.  Listing bodies are parsed in obj_xml.c. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "call.h"
+#include "obj_xml.h"
+#include "oss/obj.h"
+#include "http/req.h"
+
+#define PAGE_KEYS  "1000"
+#define RANGE_SLACK (64 * 1024)   /* headroom over the bytes asked for */
+
+/* --- ListObjects ----------------------------------------------------- */
+
+static int parse_list(struct req_resp *resp, const char *prefix, void *out,
+		      char **next)
+{
+	return obj_parse_list(resp->body, resp->body_len, prefix, out, next);
+}
+
+int obj_list(struct req_engine *e, const char *prefix, struct obj_list *out,
+	     struct oss_error *err)
+{
+	const struct call_listing l = {
+		.op = "ListObjects",
+		.what = { "delimiter", "/" },
+		.prefix = prefix,
+		.max_keys = PAGE_KEYS,
+		.parse = parse_list,
+		.out = out,
+		.requests = &out->requests,
+	};
+	int rc;
+
+	*out = (struct obj_list){ 0 };
+	rc = call_list_all(e, &l, err);
+	if (rc) {
+		int requests = out->requests;
+
+		obj_list_free(out);
+		out->requests = requests;
+	}
+	return rc;
+}
+
+void obj_list_free(struct obj_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i].name);
+	free(l->items);
+	*l = (struct obj_list){ 0 };
+}
+
+/* --- GetObject with Range -------------------------------------------- */
+
+/* "bytes a-b/size": the first byte of a 206 answer. */
+static int range_start(const char *content_range, long long *start)
+{
+	long long a, b;
+
+	if (sscanf(content_range, "bytes %lld-%lld/", &a, &b) != 2 || a > b)
+		return -EIO;
+	*start = a;
+	return 0;
+}
+
+static int copy_range(const struct req_resp *resp, off_t off, size_t len,
+		      char *buf, size_t *got, struct oss_error *err)
+{
+	const char *src = resp->body;
+	size_t avail = resp->body_len;
+	long long start;
+
+	if (resp->status == 206) {
+		if (range_start(resp->content_range, &start) < 0 ||
+		    start != (long long)off)
+			return call_bad_answer(resp, "GetObject",
+					  "Content-Range does not match the Range asked for",
+					  err);
+	} else {
+		/* 200: the Range was ignored and this is the whole object. */
+		if ((off_t)avail <= off)
+			avail = 0;
+		else {
+			src += off;
+			avail -= (size_t)off;
+		}
+	}
+	*got = avail < len ? avail : len;
+	if (*got)
+		memcpy(buf, src, *got);
+	return 0;
+}
+
+static bool past_end(const struct req_resp *resp)
+{
+	return resp->status == 416 ||
+	       strcmp(resp->err.code, "InvalidRange") == 0;
+}
+
+int obj_get_range(struct req_engine *e, const char *key, off_t off, size_t len,
+		  char *buf, size_t *got, struct oss_error *err)
+{
+	char range[64];
+	const struct http_kv h[] = {
+		{ "Range", range },
+		/* Without it OSS answers an out-of-range Range with the
+		 * whole object (spec §10.2). */
+		{ "x-oss-range-behavior", "standard" },
+	};
+	struct req_resp resp;
+	int rc;
+
+	*got = 0;
+	if (off < 0)
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	snprintf(range, sizeof(range), "bytes=%" PRIdMAX "-%" PRIdMAX,
+		 (intmax_t)off, (intmax_t)off + (intmax_t)len - 1);
+	rc = call_perform(e, &(struct req){ .method = "GET", .key = key,
+				       .headers = h, .nheaders = 2,
+				       .max_response = len + RANGE_SLACK },
+		     &resp, err);
+	if (rc && past_end(&resp)) {
+		rc = 0;         /* at or after EOF: nothing to read */
+		if (err)
+			oss_error_clear(err);
+	} else if (rc == 0) {
+		rc = copy_range(&resp, off, len, buf, got, err);
+	}
+	req_resp_free(&resp);
+	return rc;
+}
+
+/* --- HEAD, DELETE ---------------------------------------------------- */
+
+int obj_head(struct req_engine *e, const char *key, off_t *size, time_t *mtime,
+	     struct oss_error *err)
+{
+	struct req_resp resp;
+	int rc;
+
+	rc = call_perform(e, &(struct req){ .method = "HEAD", .key = key }, &resp,
+		     err);
+	/* HEAD errors have no body, so no Code to map: the status says it. */
+	if (rc && resp.status == 404)
+		rc = -ENOENT;
+	if (rc == 0) {
+		if (size)
+			*size = resp.content_length < 0 ?
+				0 : (off_t)resp.content_length;
+		if (mtime)
+			*mtime = resp.mtime < 0 ? 0 : resp.mtime;
+	}
+	req_resp_free(&resp);
+	return rc;
+}
+
+int obj_delete(struct req_engine *e, const char *key, struct oss_error *err)
+{
+	struct req_resp resp;
+	int rc;
+
+	rc = call_perform(e, &(struct req){ .method = "DELETE", .key = key }, &resp,
+		     err);
+	req_resp_free(&resp);
+	return rc;
+}

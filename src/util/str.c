@@ -1,0 +1,25 @@
+/* White space is " \t\n\v\f\r" everywhere (isspace in the C locale). */
+#include <ctype.h>
+#include <string.h>
+
+#include "util/str.h"
+
+size_t str_trim_span(const char *buf, size_t len, size_t *start)
+{
+	size_t b = 0, e = len;
+
+	while (b < e && isspace((unsigned char)buf[b]))
+		b++;
+	while (e > b && isspace((unsigned char)buf[e - 1]))
+		e--;
+	*start = b;
+	return e - b;
+}
+
+char *str_trim(char *s)
+{
+	size_t b, n = str_trim_span(s, strlen(s), &b);
+
+	s[b + n] = '\0';
+	return s + b;
+}
