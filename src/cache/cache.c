@@ -26,6 +26,7 @@ int cache_new(struct req_engine *e, unsigned ttl, struct cache **out)
 	c->ttl = ttl;
 	pthread_mutex_init(&c->chans_lock, NULL);
 	pthread_mutex_init(&c->objs_lock, NULL);
+	pthread_cond_init(&c->flight_done, NULL);
 	*out = c;
 	return 0;
 }
@@ -38,5 +39,6 @@ void cache_free(struct cache *c)
 	cache_objs_clear(c);
 	pthread_mutex_destroy(&c->chans_lock);
 	pthread_mutex_destroy(&c->objs_lock);
+	pthread_cond_destroy(&c->flight_done);
 	free(c);
 }

@@ -275,7 +275,10 @@ static int fs_utimens(const char *path, const struct timespec tv[2],
 
 static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
-	(void)conn;
+	/* Without it the kernel sends one lookup or readdir of a directory
+	 * at a time: a stalled lookup of one channel would hold up all. */
+	if (conn->capable & FUSE_CAP_PARALLEL_DIROPS)
+		conn->want |= FUSE_CAP_PARALLEL_DIROPS;
 	cfg->entry_timeout = 1;
 	cfg->attr_timeout = 1;
 	cfg->negative_timeout = 0;

@@ -80,21 +80,28 @@ static void ahead_start(struct vod_reader *r, off_t off, size_t want)
 	r->running = pthread_create(&r->thread, NULL, ahead_main, r) == 0;
 }
 
-/* Waits for the read-ahead; true when it holds off. */
-static bool ahead_take(struct vod_reader *r, off_t off)
+/* Waits for the read-ahead: 1 when it holds off, 0 when it guessed
+ * wrong, or its error with err filled.  A read-ahead that failed already
+ * waited its retries and time-outs: the read that waited for it fails at
+ * once rather than paying them a second time. */
+static int ahead_take(struct vod_reader *r, off_t off, struct oss_error *err)
 {
 	struct chunk tmp;
 
 	if (!r->running)
-		return false;
+		return 0;
 	pthread_join(r->thread, NULL);
 	r->running = false;
-	if (r->ahead_ret || r->ahead.off != off)
-		return false;
+	if (r->ahead_ret) {
+		*err = r->ahead_err;
+		return r->ahead_ret;
+	}
+	if (r->ahead.off != off)
+		return 0;
 	tmp = r->cur;
 	r->cur = r->ahead;
 	r->ahead = tmp;
-	return true;
+	return 1;
 }
 
 int vod_reader_new(struct fs_ctx *c, const char *key, struct vod_reader **out)
@@ -130,14 +137,15 @@ static int load(struct vod_reader *r, const char *path, off_t off, size_t size)
 {
 	struct oss_error err = { 0 };
 	bool sequential = r->cur.len && off == r->cur.off + (off_t)r->cur.len;
-	int ret = 0;
+	int ret = ahead_take(r, off, &err);
 
-	if (!ahead_take(r, off)) {
+	if (ret <= 0) {
 		size_t want;
 
 		r->next_size = sequential ? r->next_size : CHUNK_MIN;
 		want = size > r->next_size ? size : r->next_size;
-		ret = fetch(r->c, r->key, &r->cur, off, want, &err);
+		if (ret == 0)
+			ret = fetch(r->c, r->key, &r->cur, off, want, &err);
 		if (ret) {
 			r->cur.len = 0;
 			fs_log_fail("read", path, ret, NULL, &err);

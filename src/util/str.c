@@ -1,5 +1,6 @@
 /* White space is " \t\n\v\f\r" everywhere (isspace in the C locale). */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/str.h"
@@ -22,4 +23,20 @@ char *str_trim(char *s)
 
 	s[b + n] = '\0';
 	return s + b;
+}
+
+const char *str_escape(const char *s, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	for (; s && *s && o + 5 < outlen; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch < 0x20 || ch == 0x7f || ch == '\\')
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", ch);
+		else
+			out[o++] = (char)ch;
+	}
+	out[o] = '\0';
+	return out;
 }
