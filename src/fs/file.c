@@ -187,12 +187,19 @@ int fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 	struct fs_ctx *c = fs_ctx();
 	struct oss_error err = { 0 };
 	struct chan_info ci;
+	const char *why;
 	struct node n;
 	int ret;
 
 	(void)mode;
-	if (node_parse(path, &n) || n.type != N_VOBJ)
+	ret = node_parse(path, &n);
+	if (ret == -ENAMETOOLONG)
+		return fs_fail("create", path, ret, "a name is at most 255 bytes", NULL);
+	if (ret || n.type != N_VOBJ)
 		return fs_fail("create", path, -EACCES, "files can only be created in vod/", NULL);
+	why = vod_name_why(n.obj);
+	if (why)
+		return fs_fail("create", path, -EINVAL, why, NULL);
 	ret = cache_chan_lookup(c->cache, n.ch, &ci, &err);
 	if (ret)
 		return fs_fail("create", path, ret, NULL, &err);

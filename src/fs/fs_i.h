@@ -88,6 +88,8 @@ void sizes_clear(struct fs_ctx *c);
 
 /* vod.c: the rules of vod/. */
 bool vod_is_m3u8(const char *obj);
+/* Why obj cannot be a new VOD playlist's name (NULL: it can). */
+const char *vod_name_why(const char *obj);
 bool vod_is_live_playlist(const struct chan_info *ci, const char *obj);
 mode_t vod_mode(const struct chan_info *ci, const char *obj);
 bool vod_is_pending(struct fs_ctx *c, const char *ch, const char *obj);

@@ -180,7 +180,10 @@ static int fs_mkdir(const char *path, mode_t mode)
 
 	(void)mode;
 	/* Directories exist only at the top: one per channel. */
-	if (node_parse(path, &n) || n.type != N_CHAN)
+	ret = node_parse(path, &n);
+	if (ret == -ENAMETOOLONG)
+		return fs_fail("mkdir", path, ret, "a name is at most 255 bytes", NULL);
+	if (ret || n.type != N_CHAN)
 		return fs_fail("mkdir", path, -EACCES, "only channel directories can be made", NULL);
 	ret = live_name_check(n.ch);
 	if (ret)

@@ -58,12 +58,14 @@ const char *live_name_why(const char *name)
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return "a channel name cannot be . or ..";
 	/* Control characters cannot travel in the XML of a listing. */
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return "a channel name cannot contain control characters";
-	if (!xmlCheckUTF8((const xmlChar *)name))
+	switch (str_name_flaw(name)) {
+	case STR_CONTROL:
+		return "a channel name cannot contain control characters";
+	case STR_NOT_UTF8:
 		return "a channel name must be UTF-8";
-	return NULL;
+	default:
+		return NULL;
+	}
 }
 
 int live_name_check(const char *name)
