@@ -284,8 +284,7 @@ int live_config_from_node(const xmlNode *root, struct live_config *out,
 	xmlNodePtr node;
 	int rc;
 
-	if (!root || root->type != XML_ELEMENT_NODE ||
-	    strcmp((const char *)root->name, CONFIG_ROOT) != 0) {
+	if (!root || xml_root(root->doc, CONFIG_ROOT) != root) {
 		why_set(why, whylen, "the root element must be %s",
 			CONFIG_ROOT);
 		return -EINVAL;

@@ -54,7 +54,8 @@ xmlNodePtr xml_root(xmlDocPtr doc, const char *root)
 {
 	xmlNodePtr n = doc ? xmlDocGetRootElement(doc) : NULL;
 
-	if (!n || !name_is(n, root))
+	/* <x:Name xmlns:x=...> is another element than <Name>. */
+	if (!n || !name_is(n, root) || (n->ns && n->ns->prefix))
 		return NULL;
 	return n;
 }
