@@ -360,13 +360,20 @@ static int ctx_setup(struct mount_state *m)
 	return fs_ctx_new(m->engine, &opt, &m->ctx);
 }
 
+/* libfuse 3.14 ends its loop with the number of the signal that asked
+ * for it: SIGTERM and SIGINT are the way to stop a mount, not a failure. */
+static int loop_status(int ret)
+{
+	return ret == 0 || ret == SIGTERM || ret == SIGINT ? 0 : 1;
+}
+
 static int loop(struct fuse *fuse, struct fuse_cmdline_opts *cl)
 {
 	struct fuse_loop_config *lc;
 	int ret;
 
 	if (cl->singlethread)
-		return fuse_loop(fuse) ? 1 : 0;
+		return loop_status(fuse_loop(fuse));
 	lc = fuse_loop_cfg_create();
 	if (!lc)
 		return 1;
@@ -375,7 +382,7 @@ static int loop(struct fuse *fuse, struct fuse_cmdline_opts *cl)
 	/* libfuse 3.14.0 warns about its own "unset" value: skip it. */
 	if (cl->max_idle_threads != UINT_MAX)
 		fuse_loop_cfg_set_idle_threads(lc, cl->max_idle_threads);
-	ret = fuse_loop_mt(fuse, lc) ? 1 : 0;
+	ret = loop_status(fuse_loop_mt(fuse, lc));
 	fuse_loop_cfg_destroy(lc);
 	return ret;
 }

@@ -390,6 +390,6 @@ def test_url_user_info_is_never_printed(emulator, tmp_path):
                       env={"OSS_ACCESS_KEY_ID": "AKID", "OSS_ACCESS_KEY_SECRET": "SECRET"})
     assert r.returncode == 1
     assert "MYSECRET" not in r.stderr and "MYAK" not in r.stderr
-    assert r.stderr == ("osslivefs: option url=http://***@127.0.0.1:%d: user information "
+    assert r.stderr == ("osslivefs: url=http://***@127.0.0.1:%d: user information "
                         "is not allowed in the URL; give credentials in passwd_file or "
                         "the environment\n" % emulator.port)

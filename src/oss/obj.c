@@ -58,15 +58,22 @@ void obj_list_free(struct obj_list *l)
 
 /* --- GetObject with Range -------------------------------------------- */
 
-/* "bytes a-b/size": the first byte of a 206 answer. */
-static int range_start(const char *content_range, long long *start)
+/* Why a 206 answer is not the bytes [off, off + len) or the end of the
+ * object from off, or NULL when it is.  Content-Range is "bytes a-b/size"
+ * ("*" for an unknown size); a short answer would read as the end of the
+ * file, so it is an error, never a short read. */
+static const char *range_mismatch(const struct req_resp *resp, off_t off,
+				  size_t len)
 {
-	long long a, b;
+	long long a, b, size = -1, last = (long long)off + (long long)len - 1;
 
-	if (sscanf(content_range, "bytes %lld-%lld/", &a, &b) != 2 || a > b)
-		return -EIO;
-	*start = a;
-	return 0;
+	if (sscanf(resp->content_range, "bytes %lld-%lld/%lld", &a, &b, &size) < 2 ||
+	    a != (long long)off || b < a || b > last ||
+	    (b < last && b != size - 1))
+		return "Content-Range does not match the Range asked for";
+	if (resp->body_len != (size_t)(b - a + 1))
+		return "Content-Range does not match the length of the body";
+	return NULL;
 }
 
 static int copy_range(const struct req_resp *resp, off_t off, size_t len,
@@ -74,14 +81,12 @@ static int copy_range(const struct req_resp *resp, off_t off, size_t len,
 {
 	const char *src = resp->body;
 	size_t avail = resp->body_len;
-	long long start;
+	const char *why;
 
 	if (resp->status == 206) {
-		if (range_start(resp->content_range, &start) < 0 ||
-		    start != (long long)off)
-			return call_bad_answer(resp, "GetObject",
-					  "Content-Range does not match the Range asked for",
-					  err);
+		why = range_mismatch(resp, off, len);
+		if (why)
+			return call_bad_answer(resp, "GetObject", why, err);
 	} else {
 		/* 200: the Range was ignored and this is the whole object. */
 		if ((off_t)avail <= off)
