@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="build-essential pkg-config libfuse3-dev fuse3 libcurl4-openssl-dev
-libssl-dev libxml2-dev python3-pytest ffmpeg groff-base"
+libssl-dev libxml2-dev python3-pytest ffmpeg groff-base openssl"
 
 missing=""
 for p in $PKGS; do

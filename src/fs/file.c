@@ -15,6 +15,10 @@
 enum fh_kind { FH_CHANFILE, FH_VOD_READ, FH_VOD_WRITE };
 
 struct fh {
+	/* Every open file, on its mount's list: the kernel may drop the
+	 * RELEASE of the last ones at unmount, and fh_free_all frees them. */
+	struct fs_ctx *c;
+	struct fh *prev, *next;
 	pthread_mutex_t lock;
 	enum fh_kind kind;
 	struct node node;
@@ -31,22 +35,40 @@ struct fh {
 	bool append;            /* O_APPEND: the kernel's offset is st_size */
 };
 
-static struct fh *fh_new(enum fh_kind kind, const struct node *n)
+static struct fh *fh_new(struct fs_ctx *c, enum fh_kind kind,
+			 const struct node *n)
 {
 	struct fh *fh = calloc(1, sizeof(*fh));
 
 	if (!fh)
 		return NULL;
 	pthread_mutex_init(&fh->lock, NULL);
+	fh->c = c;
 	fh->kind = kind;
 	fh->node = *n;
+	pthread_mutex_lock(&c->fhs_lock);
+	fh->next = c->fhs;
+	if (c->fhs)
+		c->fhs->prev = fh;
+	c->fhs = fh;
+	pthread_mutex_unlock(&c->fhs_lock);
 	return fh;
 }
 
 static void fh_free(struct fh *fh)
 {
+	struct fs_ctx *c = fh->c;
+
+	pthread_mutex_lock(&c->fhs_lock);
+	if (fh->prev)
+		fh->prev->next = fh->next;
+	else
+		c->fhs = fh->next;
+	if (fh->next)
+		fh->next->prev = fh->prev;
+	pthread_mutex_unlock(&c->fhs_lock);
 	if (fh->pending)
-		vod_pending_del(fs_ctx(), fh->node.ch, fh->node.obj);
+		vod_pending_del(c, fh->node.ch, fh->node.obj);
 	sbuf_free(&fh->snap);
 	sbuf_free(&fh->wbuf);
 	vod_reader_free(fh->reader);
@@ -87,7 +109,7 @@ static int open_chanfile(struct fs_ctx *c, const char *path, const struct node *
 	ret = cache_chan_lookup(c->cache, n->ch, &ci, &err);
 	if (ret)
 		return fs_fail("open", path, ret, NULL, &err);
-	fh = fh_new(FH_CHANFILE, n);
+	fh = fh_new(c, FH_CHANFILE, n);
 	if (!fh)
 		return -ENOMEM;
 	fh->append = fi->flags & O_APPEND;
@@ -133,7 +155,7 @@ static int open_vobj(struct fs_ctx *c, const char *path, const struct node *n,
 		return fs_fail("open", path, -EACCES,
 			    vod_is_live_playlist(&ci, n->obj) ? "the live playlist is written by OSS"
 							   : "only NAME.m3u8 playlists can be written", NULL);
-	fh = fh_new(acc == O_WRONLY ? FH_VOD_WRITE : FH_VOD_READ, n);
+	fh = fh_new(c, acc == O_WRONLY ? FH_VOD_WRITE : FH_VOD_READ, n);
 	if (!fh)
 		return -ENOMEM;
 	if (fh->kind == FH_VOD_READ) {
@@ -340,6 +362,12 @@ int fs_flush(const char *path, struct fuse_file_info *fi)
 	}
 	pthread_mutex_unlock(&fh->lock);
 	return ret;
+}
+
+void fh_free_all(struct fs_ctx *c)
+{
+	while (c->fhs)
+		fh_free(c->fhs);
 }
 
 int fs_release(const char *path, struct fuse_file_info *fi)

@@ -19,6 +19,7 @@
 
 struct size_entry;                      /* sizes.c */
 struct vod_pending;                     /* vod.c */
+struct fh;                              /* file.c: an open file */
 
 struct fs_ctx {
 	struct req_engine *engine;
@@ -32,6 +33,9 @@ struct fs_ctx {
 	 * before OSS has them. */
 	pthread_mutex_t pending_lock;
 	struct vod_pending *pending;
+	/* Open files, for those whose RELEASE never comes. */
+	pthread_mutex_t fhs_lock;
+	struct fh *fhs;
 };
 
 /* The context of the calling FUSE request. */
@@ -126,6 +130,8 @@ int fs_write(const char *path, const char *buf, size_t size, off_t off,
 	     struct fuse_file_info *fi);
 int fs_flush(const char *path, struct fuse_file_info *fi);
 int fs_release(const char *path, struct fuse_file_info *fi);
+/* At unmount: frees what the kernel's dropped RELEASEs left open. */
+void fh_free_all(struct fs_ctx *c);
 int fs_truncate(const char *path, off_t size, struct fuse_file_info *fi);
 
 /* ops.c */

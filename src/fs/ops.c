@@ -307,6 +307,7 @@ int fs_ctx_new(struct req_engine *e, const struct fs_options *opt,
 	c->mounted_at = time(NULL);
 	pthread_mutex_init(&c->sizes_lock, NULL);
 	pthread_mutex_init(&c->pending_lock, NULL);
+	pthread_mutex_init(&c->fhs_lock, NULL);
 	*out = c;
 	return 0;
 }
@@ -315,11 +316,13 @@ void fs_ctx_free(struct fs_ctx *c)
 {
 	if (!c)
 		return;
+	fh_free_all(c);
 	cache_free(c->cache);
 	sizes_clear(c);
 	vod_pending_clear(c);
 	pthread_mutex_destroy(&c->sizes_lock);
 	pthread_mutex_destroy(&c->pending_lock);
+	pthread_mutex_destroy(&c->fhs_lock);
 	free(c);
 }
 
