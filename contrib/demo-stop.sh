@@ -1,5 +1,6 @@
 #!/bin/sh
-# make demo-stop: unmount the demo, stop its osslivefs and its emulator,
+# make demo-stop: unmount the demo, stop its osslivefs, its emulator (and the
+# emulator's nginx) and an ffmpeg it left publishing,
 # remove $BUILD/demo.
 #
 #   BUILD=build sh contrib/demo-stop.sh
@@ -13,25 +14,7 @@ MNT=$DEMO/mnt
 
 say() { printf '%s\n' "$*"; }
 
-# /proc/self/mounts writes a space in a path as \040.
-is_mounted() {
-	grep -qF " $(printf '%s' "$1" | sed 's/ /\\040/g') fuse" /proc/self/mounts
-}
-
-# True while the process exists and is not a zombie.
-running() {
-	state=$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null) && [ "$state" != Z ]
-}
-
-# Wait up to $2 tenths of a second for pid $1 to end.
-wait_end() {
-	tries=0
-	while running "$1"; do
-		tries=$((tries + 1))
-		[ $tries -le "$2" ] || return 1
-		sleep 0.1
-	done
-}
+. "$ROOT/contrib/demo-lib.sh"      # is_mounted, running, wait_until
 
 # stop NAME PATTERN GRACE: end the process whose pid demo.sh recorded in
 # NAME.pid, and only while its command line still contains PATTERN (pids are
@@ -40,16 +23,16 @@ wait_end() {
 stop() {
 	[ -s "$DEMO/$1.pid" ] || return 0
 	pid=$(cat "$DEMO/$1.pid")
-	cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || cmd=
+	cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || cmd=
 	case $cmd in
 	*"$2"*) ;;
 	*)
 		running "$pid" || say "demo-stop: $1 (pid $pid) had ended"
 		return 0 ;;
 	esac
-	if ! wait_end "$pid" "$3"; then
+	if ! wait_until "! running $pid" "$3"; then
 		kill "$pid" 2>/dev/null || true
-		wait_end "$pid" 100 || kill -9 "$pid" 2>/dev/null || true
+		wait_until "! running $pid" 100 || kill -9 "$pid" 2>/dev/null || true
 	fi
 	say "demo-stop: stopped $1 (pid $pid)"
 }
@@ -67,7 +50,8 @@ if is_mounted "$MNT"; then
 	say "demo-stop: unmounted $MNT"
 fi
 
-# Unmounted, osslivefs ends by itself.
+# Unmounted, osslivefs ends by itself; the emulator stops its nginx.
+stop ffmpeg ffmpeg 0
 stop osslivefs "osslivefs demo-bucket $MNT " 50
 stop emulator osslive_emulator.py 0
 

@@ -1,9 +1,12 @@
 #!/bin/sh
 # make demo: osslivefs against the local OSS emulator, no cloud account needed.
 #
-# Starts contrib/emulator/osslive_emulator.py on a free loopback port, mounts
-# it with osslivefs, creates a channel through the mount, simulates a short
-# ingest through the emulator's control API, and shows what the files say.
+# Starts contrib/emulator/osslive_emulator.py --rtmp (with its private nginx)
+# on free loopback ports, mounts it with osslivefs, creates a channel through
+# the mount, publishes a real 15 s test stream to it with ffmpeg (the URL from
+# `cat publish_url`), and shows what the files say.  Without nginx's RTMP
+# module or ffmpeg it simulates the encoder through the emulator's control
+# API instead.
 # osslivefs runs in the foreground of its own session with its log in
 # $BUILD/demo/osslivefs.log: in the background it would log to syslog, which
 # a fresh machine or a container often lacks.  Everything it leaves running is
@@ -22,20 +25,15 @@ MNT=$DEMO/mnt
 PYTHON=/usr/bin/python3
 BUCKET=demo-bucket
 CHANNEL=demo
+SECONDS_PUSHED=15
+FPS=25
+FRAG=5                  # FragDuration of the channel mkdir makes (the default)
 AK=demo-access-key-id
 SK=demo-access-key-secret
 
 say() { printf '%s\n' "$*"; }
 
-# /proc/self/mounts writes a space in a path as \040.
-is_mounted() {
-	grep -qF " $(printf '%s' "$1" | sed 's/ /\\040/g') fuse" /proc/self/mounts
-}
-
-# True while the process exists and is not a zombie.
-running() {
-	state=$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null) && [ "$state" != Z ]
-}
+. "$ROOT/contrib/demo-lib.sh"      # is_mounted, running, wait_until
 
 # POST one JSON body to the emulator's control API (curl may be missing on a
 # fresh machine; python3 is not).
@@ -91,10 +89,19 @@ mkdir -p "$DEMO/data" "$MNT"
 printf '%s:%s\n' "$AK" "$SK" >"$DEMO/passwd"
 chmod 600 "$DEMO/passwd"
 
+# Real ingest needs nginx with the RTMP module and ffmpeg (make deps installs
+# them as root).
+RTMP=
+if [ -e /usr/lib/nginx/modules/ngx_rtmp_module.so ] && command -v ffmpeg >/dev/null &&
+	{ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; }; then
+	RTMP=--rtmp
+fi
+
 # The emulator: its own session, so it outlives make; stdio away from make's.
+# With --rtmp it runs a private nginx (stopped with it).
 setsid "$PYTHON" "$ROOT/contrib/emulator/osslive_emulator.py" --host 127.0.0.1 \
 	--port 0 --port-file "$DEMO/port" --bucket "$BUCKET" \
-	--credentials "$AK:$SK" --data "$DEMO/data" \
+	--credentials "$AK:$SK" --data "$DEMO/data" $RTMP \
 	</dev/null >"$DEMO/emulator.out" 2>"$DEMO/emulator.log" &
 echo $! >"$DEMO/emulator.pid"
 
@@ -109,6 +116,7 @@ done
 PORT=$(cat "$DEMO/port")
 URL=http://127.0.0.1:$PORT
 say "demo: OSS emulator for bucket $BUCKET listening on $URL (pid $(cat "$DEMO/emulator.pid"))"
+[ -z "$RTMP" ] || say "demo: its nginx takes RTMP on $(sed -n 's/^rtmp on //p' "$DEMO/emulator.out")"
 
 # osslivefs in the foreground of its own session, so that it outlives make
 # and its log goes to a file, not to a syslog that may not exist (appending:
@@ -133,34 +141,79 @@ say "demo: mounted $BUCKET on $MNT (osslivefs pid $(cat "$DEMO/osslivefs.pid"), 
 mkdir "$MNT/$CHANNEL" || fail "mkdir $MNT/$CHANNEL failed"
 say "demo: created the channel $CHANNEL (mkdir, i.e. PutLiveChannel)"
 
-# A short ingest: what an encoder pushing RTMP to publish_url would cause.
-control ingest/start "{\"channel\": \"$CHANNEL\", \"remote_addr\": \"192.0.2.10:51234\",
-	\"video\": {\"width\": 1280, \"height\": 720, \"frame_rate\": 25,
-	\"bandwidth\": 1500000, \"codec\": \"H264\"},
-	\"audio\": {\"bandwidth\": 64000, \"sample_rate\": 44100, \"codec\": \"AAC\"}}" ||
-	fail "ingest/start failed"
-# Segments are stored once complete: the last one started 5 s ago.
-now=$(date +%s)
-for ago in 15 10 5; do
-	control ingest/segment "{\"channel\": \"$CHANNEL\", \"duration\": 5,
-		\"time\": $((now - ago))}" || fail "ingest/segment failed"
-done
-say "demo: simulated an ingest into $CHANNEL: 3 segments of 5 s"
+# status of the channel, one key: "status" "video_bandwidth" ...
+status_of() {
+	sed -n "s/^$1 //p" "$MNT/$CHANNEL/status" 2>/dev/null
+}
+
+# An encoder: ffmpeg's test pattern and a 440 Hz tone, published in real
+# time to the signed URL of publish_url, with a key frame every FragDuration
+# seconds (-g), so that every segment lasts FragDuration.
+publish() {
+	ffmpeg -nostdin -hide_banner -loglevel error -re \
+		-f lavfi -i "testsrc=size=640x480:rate=$FPS" \
+		-f lavfi -i "sine=frequency=440:sample_rate=44100" -t "$SECONDS_PUSHED" \
+		-c:v libx264 -preset veryfast -tune zerolatency -g $((FPS * FRAG)) \
+		-c:a aac -f flv "$(cat "$MNT/$CHANNEL/publish_url")" \
+		</dev/null >/dev/null 2>"$DEMO/ffmpeg.log" &
+	echo $! >"$DEMO/ffmpeg.pid"
+}
+
+# What an encoder would cause, through the control API (no nginx or ffmpeg).
+simulate() {
+	control ingest/start "{\"channel\": \"$CHANNEL\", \"remote_addr\": \"192.0.2.10:51234\",
+		\"video\": {\"width\": 640, \"height\": 480, \"frame_rate\": $FPS,
+		\"bandwidth\": 1500000, \"codec\": \"H264\"},
+		\"audio\": {\"bandwidth\": 64000, \"sample_rate\": 44100, \"codec\": \"AAC\"}}" ||
+		fail "ingest/start failed"
+	# Segments are stored once complete: the last one started 5 s ago.
+	now=$(date +%s)
+	for ago in 15 10 5; do
+		control ingest/segment "{\"channel\": \"$CHANNEL\", \"duration\": $FRAG,
+			\"time\": $((now - ago))}" || fail "ingest/segment failed"
+	done
+}
 
 say ""
 say "Tour (run in $MNT):"
 show "ls"
 show "ls $CHANNEL"
-show "cat $CHANNEL/status"
-control ingest/stop "{\"channel\": \"$CHANNEL\"}" || fail "ingest/stop failed"
-printf '\n  (the encoder stops)\n'
+if [ -n "$RTMP" ]; then
+	publish
+	printf '\n  (an encoder publishes %s s to the URL in %s/publish_url:\n' \
+		"$SECONDS_PUSHED" "$CHANNEL"
+	printf '   ffmpeg -re -f lavfi -i testsrc ... -f flv "$(cat %s/publish_url)")\n' \
+		"$CHANNEL"
+	wait_until '[ "$(status_of status)" = live ]' 100 ||
+		fail "the channel did not go live within 10 s: $(cat "$DEMO/ffmpeg.log")"
+	# nginx measures bandwidth over 10 s: wait for its first figure.
+	wait_until '[ "$(status_of video_bandwidth)" != "" ] && [ "$(status_of video_bandwidth)" != 0 ]' 130 || true
+	show "cat $CHANNEL/status"
+	show "ls $CHANNEL/vod"
+	ffpid=$(cat "$DEMO/ffmpeg.pid")
+	wait_until '! running $ffpid' 200 || fail "ffmpeg did not end"
+	wait "$ffpid" || fail "ffmpeg failed: $(cat "$DEMO/ffmpeg.log")"
+	rm -f "$DEMO/ffmpeg.pid"
+	printf '\n  (the encoder stops; the last segment is stored a second later)\n'
+	wait_until '[ "$(status_of status)" = idle ]' 50 || fail "the channel is still live"
+	sleep 2         # the last segment, and a fresh listing of vod/ (cache_ttl)
+else
+	simulate
+	printf '\n  (no nginx with the RTMP module or no ffmpeg here: the control API\n'
+	printf '   plays an encoder that publishes three 5 s segments)\n'
+	show "cat $CHANNEL/status"
+	control ingest/stop "{\"channel\": \"$CHANNEL\"}" || fail "ingest/stop failed"
+	printf '\n  (the encoder stops)\n'
+fi
 show "cat $CHANNEL/status"
 show "cat $CHANNEL/history"
 show "cat $CHANNEL/enabled"
 show "cat $CHANNEL/play_url"
-show "ls $CHANNEL/vod"
+show "ls -l $CHANNEL/vod"
 show "echo 'now-1h now' > $CHANNEL/vod/lasthour.m3u8"
 show "cat $CHANNEL/vod/lasthour.m3u8"
+[ -z "$RTMP" ] ||
+	show "ffprobe -v error -show_entries format=duration -of default=nw=1 $CHANNEL/vod/lasthour.m3u8"
 
 # A suggestion: the command, then its comment in one column.
 try() {
@@ -177,12 +230,18 @@ try "mkdir news; rmdir news" "create and delete a channel"
 try "ffprobe $CHANNEL/vod/lasthour.m3u8" "the VOD playlist plays through the mount"
 try "cat $CHANNEL/publish_url" "the signed RTMP URL for an encoder"
 say ""
-say "The emulator has no RTMP server: no encoder can publish to publish_url here."
-say "Its control API checks the URL (/-/rtmp/verify) and plays the encoder"
-say "(/-/ingest/start, /-/ingest/segment, /-/ingest/stop), as this demo did:"
+if [ -n "$RTMP" ]; then
+	say "Publish yourself (OBS, or ffmpeg from a file or a camera; a key frame every"
+	say "FragDuration seconds gives segments of FragDuration):"
+	say "    ffmpeg -re -i INPUT -c:v libx264 -g 125 -c:a aac -f flv \"\$(cat $CHANNEL/publish_url)\""
+else
+	say "This emulator runs without nginx's RTMP module or ffmpeg: no encoder can"
+	say "publish here (as root, make deps installs nginx-light libnginx-mod-rtmp ffmpeg)."
+fi
+say "The emulator's control API also checks a URL (/-/rtmp/verify) and plays an"
+say "encoder (/-/ingest/start, /-/ingest/segment, /-/ingest/stop):"
 say '    curl -d "{\"url\": \"$(cat '"$CHANNEL"'/publish_url)\"}" '"$URL/-/rtmp/verify"
-say "    curl -d '{\"channel\": \"$CHANNEL\"}' $URL/-/ingest/start"
-say "(curl: apt-get install curl; the control API in full: $PYTHON"
+say "(curl: apt-get install curl; the emulator in full: $PYTHON"
 say " $ROOT/contrib/emulator/osslive_emulator.py --help)"
 say ""
 say "The log of osslivefs (one line per failed operation, with why):"

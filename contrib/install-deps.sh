@@ -4,7 +4,8 @@
 set -eu
 
 PKGS="build-essential pkg-config libfuse3-dev fuse3 libcurl4-openssl-dev
-libssl-dev libxml2-dev python3-pytest ffmpeg groff-base openssl"
+libssl-dev libxml2-dev python3-pytest ffmpeg groff-base nginx-light
+libnginx-mod-rtmp openssl"
 
 missing=""
 for p in $PKGS; do

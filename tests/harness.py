@@ -17,7 +17,8 @@ Import it from any test under tests/ (pytest puts this directory on sys.path)::
     emu.stop()         # SIGTERM by pid, then waits; also done by the context manager
 
 Emulator.start() runs ``/usr/bin/python3 contrib/emulator/osslive_emulator.py --port 0`` and waits
-for its first stdout line ``listening on http://127.0.0.1:PORT`` (no sleeps).  Its stderr goes to
+for its first stdout line ``listening on http://127.0.0.1:PORT`` (no sleeps); with ``--rtmp`` in
+extra_args also for the second, ``rtmp on rtmp://127.0.0.1:PORT/live`` (``emu.rtmp_url``).  Its stderr goes to
 ``emu.log_path`` (``<data_dir>.log``); ``emu.log()`` returns it.
 
 OssClient makes signed requests (V1 or V4 header signatures, STS token, path-style or
@@ -259,6 +260,7 @@ class Emulator:
         self.host = "127.0.0.1"
         self.port = 0
         self.url = ""
+        self.rtmp_url = ""      # rtmp://127.0.0.1:PORT/live with --rtmp
         self.bucket = ""
         self.region = "cn-hangzhou"
         self.data_dir = Path()
@@ -285,28 +287,37 @@ class Emulator:
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log,
                                          stdin=subprocess.DEVNULL)
-        line = self._first_line(timeout)
+        lines = self._first_lines(2 if "--rtmp" in cmd else 1, timeout)
+        line = lines[0] if lines else ""
         prefix = "listening on http://"
         if not line.startswith(prefix):
             self.stop()
             raise RuntimeError("emulator did not start: %r; log:\n%s" % (line, self.log()))
         self.url = line.strip()[len("listening on "):]
         self.port = int(self.url.rsplit(":", 1)[1])
+        if "--rtmp" in cmd:
+            if len(lines) < 2 or not lines[1].startswith("rtmp on rtmp://"):
+                self.stop()
+                raise RuntimeError("no rtmp line: %r; log:\n%s" % (lines, self.log()))
+            self.rtmp_url = lines[1].strip()[len("rtmp on "):]
         return self
 
-    def _first_line(self, timeout: float) -> str:
+    def _first_lines(self, n: int, timeout: float) -> list[str]:
         assert self.proc and self.proc.stdout
         result: list[str] = []
-        reader = threading.Thread(
-            target=lambda: result.append(self.proc.stdout.readline().decode()),  # type: ignore
-            daemon=True)
+
+        def read() -> None:
+            for _ in range(n):
+                result.append(self.proc.stdout.readline().decode())  # type: ignore
+
+        reader = threading.Thread(target=read, daemon=True)
         reader.start()
         reader.join(timeout)
-        if not result:
-            return ""
+        if len(result) < n:
+            return result
         # Nothing else is ever printed on stdout: close our end.
         self.proc.stdout.close()
-        return result[0]
+        return result
 
     def __enter__(self) -> "Emulator":
         return self

@@ -676,6 +676,21 @@ def test_rtmp_url_path_style() -> None:
     assert q["Signature"] == rtmp_signature(int(q["Expires"]), CHANNEL, None)
 
 
+@pytest.mark.parametrize("base,sep", [("rtmp://127.0.0.1:1935/live/c", "?"),
+                                      ("rtmp://b.example.com/live/c?x=1", "&")])
+def test_rtmp_url_from_the_listed_publish_url(base: str, sep: str) -> None:
+    """The URL OSS listed for the channel is signed as it is (the emulator's --rtmp names
+    its own RTMP port there, not the HTTP endpoint's)."""
+    res = reqtool("--url", "https://oss-cn-hangzhou.aliyuncs.com", *creds_args(),
+                  "--rtmp", "c", "--rtmp-base", base, "--playlist", "p.m3u8")
+    assert res.rc == 0
+    url = res.out["rtmp_url"]
+    assert url.startswith(base + sep + "OSSAccessKeyId=")
+    q = dict(p.split("=", 1) for p in url[len(base) + 1:].split("&"))
+    assert urllib.parse.unquote(q["Signature"]) == rtmp_signature(int(q["Expires"]), "c",
+                                                                  "p.m3u8")
+
+
 def test_threads_share_one_engine(server: Recorder) -> None:
     """Four threads on one engine: every request succeeds and idle
     connections are reused across threads (at most one per thread)."""

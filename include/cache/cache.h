@@ -25,6 +25,7 @@ struct chan_info {
 	time_t mtime;
 	char playlist_name[LIVE_PLAYLIST_MAX + 1];   /* from the play URL */
 	char play_url[1024];
+	char publish_url[1024];                      /* unsigned, as listed */
 };
 
 /* 0, -ENOENT or another negative errno with err filled.  out may be NULL. */

@@ -77,8 +77,10 @@ void req_library_versions(const char **curl, const char **openssl,
 			  const char **libxml2);
 
 /* The signed RTMP publish URL of a channel, valid for expires_in seconds:
- * rtmp://<bucket>.<host>/live/<ch>?OSSAccessKeyId=..&Expires=..&Signature=..[&playlistName=..] */
-int req_rtmp_url(struct req_engine *e, const char *channel,
+ * base (the unsigned PublishUrl OSS returned for the channel; when NULL or
+ * empty, rtmp://<bucket>.<host>/live/<ch>) with
+ * ?OSSAccessKeyId=..&Expires=..&Signature=..[&playlistName=..] appended. */
+int req_rtmp_url(struct req_engine *e, const char *base, const char *channel,
 		 const char *playlist, long expires_in, char **url);
 
 #endif

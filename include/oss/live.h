@@ -93,8 +93,10 @@ int live_post_vod(struct req_engine *e, const char *name, const char *playlist,
 int live_get_vod(struct req_engine *e, const char *name, time_t start,
 		 time_t end, char **m3u8, size_t *len, struct oss_error *err);
 
-/* Signed RTMP publish URL, valid expires_in seconds from now. */
-int live_publish_url(struct req_engine *e, const char *name,
+/* Signed RTMP publish URL, valid expires_in seconds from now, made from
+ * base: the channel's PublishUrl as OSS returned it (NULL: from the
+ * endpoint). */
+int live_publish_url(struct req_engine *e, const char *name, const char *base,
 		     const char *playlist, long expires_in, char **url);
 
 #endif

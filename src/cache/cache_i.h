@@ -17,6 +17,7 @@ struct chan_entry {
 	bool enabled;
 	time_t mtime;
 	char *play_url;
+	char *publish_url;
 };
 
 struct chan_probe;                      /* one-channel lookups */

@@ -24,8 +24,10 @@ struct chan_probe {
 
 static void entries_free(struct chan_entry *items, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(items[i].play_url);
+		free(items[i].publish_url);
+	}
 	free(items);
 }
 
@@ -36,6 +38,7 @@ static void probes_clear(struct cache *c)
 	for (p = c->probes; p; p = pn) {
 		pn = p->next;
 		free(p->entry.play_url);
+		free(p->entry.publish_url);
 		free(p);
 	}
 	c->probes = NULL;
@@ -51,16 +54,18 @@ void cache_chans_clear(struct cache *c)
 	probes_clear(c);
 }
 
-/* Takes over the play URL of lc. */
+/* Takes over the URLs of lc. */
 static void entry_from(struct chan_entry *e, struct live_channel *lc)
 {
 	*e = (struct chan_entry){
 		.enabled = lc->enabled,
 		.mtime = lc->last_modified,
 		.play_url = lc->play_url,
+		.publish_url = lc->publish_url,
 	};
 	strcpy(e->name, lc->name);
 	lc->play_url = NULL;
+	lc->publish_url = NULL;
 }
 
 /* Called with chans_lock held: l becomes the listing, unless the cache
@@ -150,6 +155,9 @@ static void chan_copy(const struct chan_entry *e, struct chan_info *out)
 	strcpy(out->name, e->name);
 	if (e->play_url)
 		snprintf(out->play_url, sizeof(out->play_url), "%s", e->play_url);
+	if (e->publish_url)
+		snprintf(out->publish_url, sizeof(out->publish_url), "%s",
+			 e->publish_url);
 	if (slash)
 		snprintf(out->playlist_name, sizeof(out->playlist_name), "%s", slash + 1);
 }

@@ -175,14 +175,15 @@ static int publish_url_show(struct fs_ctx *c, const char *ch, struct sbuf *out,
 	char *url = NULL;
 	int ret;
 
-	/* The configured PlaylistName is known from the listing's play URL. */
+	/* The listing gives the URL to sign, and the configured PlaylistName
+	 * (from the play URL). */
 	ret = cache_chan_lookup(c->cache, ch, &ci, &e->oss);
 	if (ret)
 		return ret;
 	if (ci.playlist_name[0] && strcmp(ci.playlist_name, LIVE_DEFAULT_PLAYLIST) != 0)
 		playlist = ci.playlist_name;
-	ret = live_publish_url(c->engine, ch, playlist, c->opt.publish_url_expires,
-			       &url);
+	ret = live_publish_url(c->engine, ch, ci.publish_url, playlist,
+			       c->opt.publish_url_expires, &url);
 	if (ret)
 		return ret;
 	ret = sbuf_printf(out, "%s\n", url);

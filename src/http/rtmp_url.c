@@ -3,11 +3,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "engine_i.h"
 
-int req_rtmp_url(struct req_engine *e, const char *channel,
+int req_rtmp_url(struct req_engine *e, const char *base, const char *channel,
 		 const char *playlist, long expires_in, char **url)
 {
 	long expires = (long)time(NULL) + expires_in;
@@ -15,7 +16,7 @@ int req_rtmp_url(struct req_engine *e, const char *channel,
 	char *eak = NULL, *epl = NULL;
 	const char *token = e->creds->security_token;
 	bool has_pl = playlist && *playlist, has_tok = token && *token;
-	char *etok = NULL;
+	char *etok = NULL, *prefix = NULL;
 	int err, n;
 
 	*url = NULL;
@@ -35,11 +36,19 @@ int req_rtmp_url(struct req_engine *e, const char *channel,
 	etok = has_tok ? sign_uri_encode(token, 0) : NULL;
 	if (!ech || !esig || !eak || (has_pl && !epl) || (has_tok && !etok))
 		goto out;
-	n = asprintf(url,
-		     "rtmp://%s%s%s/live/%s?OSSAccessKeyId=%s&Expires=%ld"
-		     "&Signature=%s%s%s%s%s",
-		     e->path_style ? "" : e->bucket, e->path_style ? "" : ".",
-		     e->host, ech, eak, expires, esig,
+	/* The URL OSS gave for the channel, else one made from the endpoint. */
+	if (base && *base)
+		n = asprintf(&prefix, "%s%c", base, strchr(base, '?') ? '&' : '?');
+	else
+		n = asprintf(&prefix, "rtmp://%s%s%s/live/%s?",
+			     e->path_style ? "" : e->bucket,
+			     e->path_style ? "" : ".", e->host, ech);
+	if (n < 0) {
+		prefix = NULL;
+		goto out;
+	}
+	n = asprintf(url, "%sOSSAccessKeyId=%s&Expires=%ld&Signature=%s%s%s%s%s",
+		     prefix, eak, expires, esig,
 		     has_pl ? "&playlistName=" : "", has_pl ? epl : "",
 		     has_tok ? "&security-token=" : "", has_tok ? etok : "");
 	if (n < 0)
@@ -47,6 +56,7 @@ int req_rtmp_url(struct req_engine *e, const char *channel,
 	else
 		err = 0;
 out:
+	free(prefix);
 	free(sts);
 	free(sig);
 	free(ech);

@@ -294,7 +294,7 @@ int live_get_vod(struct req_engine *e, const char *name, time_t start,
 			    take_body, &o, err);
 }
 
-int live_publish_url(struct req_engine *e, const char *name,
+int live_publish_url(struct req_engine *e, const char *name, const char *base,
 		     const char *playlist, long expires_in, char **url)
 {
 	int rc = live_name_check(name);
@@ -302,5 +302,5 @@ int live_publish_url(struct req_engine *e, const char *name,
 	*url = NULL;
 	if (rc)
 		return rc;
-	return req_rtmp_url(e, name, playlist, expires_in, url);
+	return req_rtmp_url(e, base, name, playlist, expires_in, url);
 }

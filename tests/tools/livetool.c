@@ -187,7 +187,7 @@ static int cmd_getvod(struct tool *t, const char *name, const char *s,
 static int cmd_publish(struct tool *t, const char *name, const char *playlist)
 {
 	char *url;
-	int rc = live_publish_url(t->e, name, playlist, 3600, &url);
+	int rc = live_publish_url(t->e, name, NULL, playlist, 3600, &url);
 
 	if (rc)
 		return fail(t, rc);

@@ -8,7 +8,7 @@
  *           [--method M] [--key K] [--query K[=V]]... [--header 'N: V']...
  *           [--body-file F] [--max-response N] [--out FILE] [--repeat N]
  *           [--threads T]
- *   reqtool ... --rtmp CHANNEL [--playlist P] [--expires N]
+ *   reqtool ... --rtmp CHANNEL [--rtmp-base URL] [--playlist P] [--expires N]
  *
  * Prints "name value" lines on stdout: the engine's host, region and
  * addressing, then per request status, errno (a name such as EACCES),
@@ -48,6 +48,7 @@ struct opts {
 	long repeat;
 	long threads;
 	const char *rtmp;
+	const char *rtmp_base;
 	const char *playlist;
 	long expires;
 };
@@ -57,7 +58,7 @@ enum {
 	OPT_AK, OPT_SK, OPT_TOKEN, OPT_RETRIES, OPT_CONNECT_TIMEOUT,
 	OPT_TIMEOUT, OPT_LOGLEVEL, OPT_METHOD, OPT_KEY, OPT_QUERY, OPT_HEADER,
 	OPT_BODY_FILE, OPT_MAX_RESPONSE, OPT_OUT, OPT_REPEAT, OPT_RTMP,
-	OPT_PLAYLIST, OPT_EXPIRES, OPT_THREADS,
+	OPT_PLAYLIST, OPT_EXPIRES, OPT_THREADS, OPT_RTMP_BASE,
 };
 
 static const struct option long_opts[] = {
@@ -82,6 +83,7 @@ static const struct option long_opts[] = {
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "repeat", required_argument, NULL, OPT_REPEAT },
 	{ "rtmp", required_argument, NULL, OPT_RTMP },
+	{ "rtmp-base", required_argument, NULL, OPT_RTMP_BASE },
 	{ "playlist", required_argument, NULL, OPT_PLAYLIST },
 	{ "expires", required_argument, NULL, OPT_EXPIRES },
 	{ "threads", required_argument, NULL, OPT_THREADS },
@@ -167,6 +169,7 @@ static int parse_opt(int opt, char *arg, struct opts *o)
 	case OPT_BODY_FILE: o->body_file = arg; return 0;
 	case OPT_OUT: o->out_file = arg; return 0;
 	case OPT_RTMP: o->rtmp = arg; return 0;
+	case OPT_RTMP_BASE: o->rtmp_base = arg; return 0;
 	case OPT_PLAYLIST: o->playlist = arg; return 0;
 	case OPT_QUERY:
 		if (o->nquery == MAX_ITEMS)
@@ -331,7 +334,8 @@ static int do_threads(struct req_engine *e, const struct opts *o,
 static int do_rtmp(struct req_engine *e, const struct opts *o)
 {
 	char *url = NULL;
-	int err = req_rtmp_url(e, o->rtmp, o->playlist, o->expires, &url);
+	int err = req_rtmp_url(e, o->rtmp_base, o->rtmp, o->playlist, o->expires,
+			       &url);
 
 	if (err) {
 		printf("errno %s\n", errno_name(err));

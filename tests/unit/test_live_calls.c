@@ -105,11 +105,13 @@ void req_resp_free(struct req_resp *resp)
 	resp->body = NULL;
 }
 
-int req_rtmp_url(struct req_engine *e, const char *channel, const char *playlist,
-		 long expires_in, char **url)
+int req_rtmp_url(struct req_engine *e, const char *base, const char *channel,
+		 const char *playlist, long expires_in, char **url)
 {
 	(void)e;
-	return asprintf(url, "rtmp://x/live/%s?e=%ld%s%s", channel, expires_in,
+	if (!base)
+		base = "rtmp://x/live/";
+	return asprintf(url, "%s%s?e=%ld%s%s", base, channel, expires_in,
 			playlist ? "&playlistName=" : "", playlist ? playlist : "") < 0 ?
 		-ENOMEM : 0;
 }
@@ -301,11 +303,15 @@ static void test_vod(void)
 	CHECK_INT(strlen(text), len);
 	free(text);
 
-	CHECK_INT(0, live_publish_url(E, "ch", "p.m3u8", 60, &url));
+	CHECK_INT(0, live_publish_url(E, "ch", NULL, "p.m3u8", 60, &url));
 	CHECK_STR("rtmp://x/live/ch?e=60&playlistName=p.m3u8", url);
 	free(url);
+	CHECK_INT(0, live_publish_url(E, "ch", "rtmp://127.0.0.1:1935/live/", NULL, 60, &url));
+	CHECK_STR("rtmp://127.0.0.1:1935/live/ch?e=60", url);
+	free(url);
 	CHECK_INT(-ENAMETOOLONG, live_publish_url(E, "0123456789012345678901234567890123456789"
-						  "012345678901234567890123", NULL, 60, &url));
+						  "012345678901234567890123", NULL, NULL, 60,
+						  &url));
 	CHECK(url == NULL, "no url");
 }
 

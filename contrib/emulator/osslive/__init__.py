@@ -4,10 +4,13 @@ Python 3 standard library only.  Run it with Debian's interpreter:
 
     /usr/bin/python3 contrib/emulator/osslive_emulator.py --port 0 --bucket NAME \\
         --credentials AK:SK[:TOKEN][,...] --data DIR [--region cn-hangzhou] [--port-file FILE]
+        [--rtmp] [--public-read]
 
 The first line on stdout, printed once the socket accepts connections, is
-``listening on http://HOST:PORT``.  Nothing else is written to stdout; ``-v`` logs one line per
-request on stderr.  SIGTERM and SIGINT stop it cleanly (exit status 0).
+``listening on http://HOST:PORT``; with ``--rtmp`` the second, written with it, is
+``rtmp on rtmp://127.0.0.1:PORT/live``.  Nothing else is written to stdout; ``-v`` logs one
+line per request on stderr.  SIGTERM and SIGINT stop it cleanly (exit status 0), with its
+nginx.
 
 What it implements (see /work/shared/spec/oss-livechannel-api.md for the protocol facts):
 
@@ -46,7 +49,31 @@ the channel and playlist names percent-encoded (RFC 3986 unreserved characters k
 * virtual-hosted (Host ``b.h``): ``rtmp://b.h/live/<ch>`` and ``http://b.h/<ch>/<PlaylistName>``;
 * path style (Host ``h``): ``rtmp://h/live/<ch>`` and ``http://h/<bucket>/<ch>/<PlaylistName>``.
 
-The RTMP URL therefore carries the emulator's HTTP host and port; there is no RTMP server here.
+Without ``--rtmp`` the RTMP URL carries the emulator's HTTP host and port and nothing listens
+there; with ``--rtmp`` it is ``rtmp://127.0.0.1:PORT/live/<ch>``, the RTMP server below.
+
+Real RTMP ingest (``--rtmp``).  The emulator runs a private nginx with the RTMP module (Debian
+``nginx-light`` and ``libnginx-mod-rtmp``; without them ``--rtmp`` fails at once, naming them)
+on free ports of 127.0.0.1, prefix ``DATA/.rtmp/``, stopped with the emulator.  An encoder
+publishes to the signed ``publish_url``; nginx's on_publish asks the emulator, which refuses the
+stream (403) unless OSS would take it: a valid, unexpired RTMP signature (as
+``/-/rtmp/verify``; a URL that names no bucket is for the served bucket whose key signed it), an
+existing enabled channel, no other publisher.  The channel is then Live: ConnectedTime, the
+publisher's ip:port, and every 0.5 s the Video and Audio figures of nginx's ``/stat`` (width,
+height, frame rate, codecs, sample rate; Bandwidth is nginx's 10 s average, 0 at first).
+on_publish_done ends the session with a history record.  nginx cuts HLS at every key frame;
+the emulator joins those pieces into segments ``<ch>/<ms>.ts`` (named for the wall clock when
+the first piece began) at the first key frame once a segment holds FragDuration (less 0.25 s
+or a tenth of it, for timestamp rounding), with their real durations, and rewrites the live
+playlist to the last FragCount of them.  So with a key frame every FragDuration seconds
+(``ffmpeg -g`` = fps x FragDuration) segments last FragDuration to within a frame; with other
+key frame intervals, FragDuration rounded up to the next key frame, as OSS cuts them.  The last
+segment, shorter, is stored about 1 s after the publisher leaves.  Disabling a Live channel
+ends the session and drops the publisher (nginx ``rtmp_control``) at once.
+
+Public read (``--public-read``).  The buckets' ACL is public-read: anonymous (unsigned)
+GetObject, HeadObject and ListObjects are allowed, so an HLS player opens a PlayUrl; every
+other anonymous request is 403 AccessDenied, and signed requests are verified as always.
 
 Channel state.  Stat is ``Disabled`` when the config status is disabled, ``Live`` while an ingest
 session runs (control API below, or nginx on_publish), ``Idle`` otherwise.  PutLiveChannel on an
@@ -98,7 +125,7 @@ left out when one bucket is served):
 * ``POST /-/rtmp/on_publish`` and ``/-/rtmp/on_publish_done`` accept nginx-rtmp's form-encoded
   callbacks (``name`` = channel, the URL query in ``args`` or as extra fields): on_publish checks
   the URL like verify (and that the channel is not already Live) and starts a session,
-  on_publish_done stops it.
+  on_publish_done stops it.  With ``--rtmp`` these are the private nginx's callbacks (above).
 
 Regenerating sample.ts (about 15 KiB; 1 s, H.264 + AAC):
     ffmpeg -f lavfi -i testsrc=size=160x120:rate=10 -f lavfi -i sine=frequency=440:sample_rate=22050

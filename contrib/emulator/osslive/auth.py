@@ -18,6 +18,8 @@ from .wire import iso_ms, uri_encode
 
 
 MAX_SKEW = 15 * 60
+# What anyone may do without a signature in a public-read bucket.
+PUBLIC_READ_OPS = frozenset({"GetObject", "HeadObject", "ListObjects"})
 
 
 def b64_hmac_sha1(secret: str, msg: str) -> str:
@@ -156,11 +158,15 @@ class Auth:
             extra.append(("CanonicalRequest", canonical))
         return OssError(403, "SignatureDoesNotMatch", extra=extra, ec="0002-00000040")
 
-    def authenticate(self, req: Request) -> str:
+    def authenticate(self, req: Request, public_read: bool = False) -> str:
+        """The AccessKeyId that signed req ("" for an anonymous read that a public-read
+        bucket allows), or OssError."""
         auth = req.header("Authorization")
         if auth is None:
             if req.has("OSSAccessKeyId") and req.has("Signature"):
                 return self._v1_presigned(req)
+            if public_read and req.op in PUBLIC_READ_OPS:
+                return ""
             raise OssError(403, "AccessDenied", ec="0003-00000001")
         if auth.startswith("OSS4-HMAC-SHA256 "):
             return self._v4(req, auth[len("OSS4-HMAC-SHA256 "):])

@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import json
-import urllib.parse
 from typing import Optional
 
+from . import rtmp
 from .errors import ControlError
-from .ingest import ingest_segment, ingest_start, ingest_stop
+from .ingest import ctl_bucket, ingest_segment, ingest_start, ingest_stop
 from .state import Emulator, Fault
-from .store import Bucket
-from .wire import parse_query, uri_encode
-
-
-def ctl_bucket(emu: Emulator, body: dict) -> Bucket:
-    name = body.get("bucket")
-    if name is None:
-        if len(emu.buckets) != 1:
-            raise ControlError(400, "bucket is required when several buckets are served")
-        return next(iter(emu.buckets.values()))
-    b = emu.buckets.get(name)
-    if b is None:
-        raise ControlError(404, "NoSuchBucket")
-    return b
+from .wire import parse_query
 
 
 def make_fault(body: dict) -> Fault:
@@ -40,38 +27,6 @@ def make_fault(body: dict) -> Fault:
     if fault.count < 1:
         raise ControlError(400, "count must be at least 1")
     return fault
-
-
-def rtmp_check(emu: Emulator, url: str, for_publish: bool) -> tuple[Bucket, str]:
-    """Check an RTMP publish URL like OSS; ValueError(reason) when refused."""
-    u = urllib.parse.urlsplit(url)
-    if u.scheme != "rtmp":
-        raise ValueError("not an rtmp:// URL")
-    host = (u.hostname or "")
-    segs = [urllib.parse.unquote(s) for s in u.path.split("/")[1:]]
-    bucket_name = None
-    if host.split(".", 1)[0] in emu.buckets and "." in host:
-        bucket_name = host.split(".", 1)[0]
-    if len(segs) >= 3 and segs[0] in emu.buckets and segs[1] == "live":
-        bucket_name, segs = segs[0], segs[1:]
-    if len(segs) != 2 or segs[0] != "live" or segs[1] == "":
-        raise ValueError("path must be /live/<channel>")
-    if bucket_name is None:
-        if len(emu.buckets) != 1:
-            raise ValueError("cannot tell the bucket from the URL")
-        bucket_name = next(iter(emu.buckets))
-    params = [(k, v) for k, v, _ in parse_query(u.query)]
-    emu.auth.verify_rtmp(bucket_name, segs[1], params)
-    b = emu.buckets[bucket_name]
-    with b.lock:
-        ch = b.channels.get(segs[1])
-        if ch is None:
-            raise ValueError("no such live channel")
-        if ch["config"]["Status"] != "enabled":
-            raise ValueError("live channel is disabled")
-        if for_publish and ch.get("live"):
-            raise ValueError("live channel is already live")
-    return b, segs[1]
 
 
 def json_body(raw: bytes, content_type: str) -> dict:
@@ -135,35 +90,10 @@ def call(emu: Emulator, m: str, path: str, raw: bytes, content_type: str) -> dic
         if not isinstance(url, str):
             raise ControlError(400, "url is required")
         try:
-            b, ch = rtmp_check(emu, url, False)
+            b, ch = rtmp.rtmp_check(emu, url, False)
         except ValueError as e:
             raise ControlError(403, str(e)) from None
         return {"ok": True, "bucket": b.name, "channel": ch}
-    if path in ("/-/rtmp/on_publish", "/-/rtmp/on_publish_done"):
-        return nginx_callback(emu, path, body)
+    if path.startswith("/-/rtmp/on_"):
+        return rtmp.callback(emu, path, body)
     raise ControlError(404, "no such control endpoint")
-
-
-def nginx_callback(emu: Emulator, path: str, body: dict) -> dict:
-    """nginx-rtmp's on_publish / on_publish_done (form fields; the URL query in args or as
-    extra fields)."""
-    name = str(body.get("name") or "")
-    args = body.get("args") or ""
-    extra = {k: v for k, v in body.items() if k in
-             ("OSSAccessKeyId", "Expires", "Signature", "playlistName", "security-token")}
-    query = args if args else urllib.parse.urlencode(extra, quote_via=urllib.parse.quote)
-    url = "rtmp://%s/live/%s?%s" % ("127.0.0.1", uri_encode(name), query)
-    if path.endswith("_done"):
-        b = ctl_bucket(emu, {})
-        try:
-            return ingest_stop(emu, b, name)
-        except ControlError:
-            return {"ok": True}
-    try:
-        b, ch = rtmp_check(emu, url, True)
-    except ValueError as e:
-        raise ControlError(403, str(e)) from None
-    addr = str(body.get("addr") or "127.0.0.1")
-    params = dict((k, v) for k, v, _ in parse_query(query))
-    return ingest_start(emu, b, ch, {"remote_addr": addr + ":1935",
-                                     "playlist_name": params.get("playlistName")})

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import time
+from typing import Optional
 
 from .errors import ControlError
 from .playlist import m3u8
 from .state import Emulator
 from .store import Bucket
+
+
+def ctl_bucket(emu: Emulator, body: dict) -> Bucket:
+    name = body.get("bucket")
+    if name is None:
+        if len(emu.buckets) != 1:
+            raise ControlError(400, "bucket is required when several buckets are served")
+        return next(iter(emu.buckets.values()))
+    b = emu.buckets.get(name)
+    if b is None:
+        raise ControlError(404, "NoSuchBucket")
+    return b
 
 
 def ctl_channel(b: Bucket, body: dict) -> dict:
@@ -21,6 +34,7 @@ def ctl_channel(b: Bucket, body: dict) -> dict:
 
 
 def ingest_start(emu: Emulator, b: Bucket, name: str, body: dict) -> dict:
+    """The channel is Live from now (or body's "time") with body's figures."""
     with b.lock:
         ch = ctl_channel(b, {"channel": name})
         if ch["config"]["Status"] == "disabled":
@@ -31,29 +45,55 @@ def ingest_start(emu: Emulator, b: Bucket, name: str, body: dict) -> dict:
                       "remote_addr": str(body.get("remote_addr") or "127.0.0.1:1935"),
                       "video": body.get("video"), "audio": body.get("audio"),
                       "playlist_name": body.get("playlist_name")}
+        if body.get("rtmp"):
+            ch["live"]["rtmp"] = True
         b.save_channel(name)
         return {"ok": True, "status": "Live"}
 
 
-def ingest_stop(emu: Emulator, b: Bucket, name: str) -> dict:
+def ingest_stop(emu: Emulator, b: Bucket, name: str, when: Optional[float] = None) -> dict:
+    """Idle again: the session becomes a history record ending now (or at when)."""
     with b.lock:
         ch = ctl_channel(b, {"channel": name})
         if not ch.get("live"):
             raise ControlError(409, "channel is not live")
-        b.end_session(ch, time.time())
+        b.end_session(ch, time.time() if when is None else when)
         b.save_channel(name)
         return {"ok": True, "status": b.stat_status(ch), "history": len(ch["history"])}
 
 
+def store_segment(b: Bucket, name: str, fname: str, data: bytes, t: float, duration: float,
+                  playlist: Optional[str] = None) -> str:
+    """Store segment object <name>/<fname> that started at t, and rewrite the live playlist
+    (playlist, else the session's or the configured PlaylistName) to the last FragCount
+    segments.  Returns the key.  Without the channel (deleted) only the object is stored."""
+    key = "%s/%s" % (name, fname)
+    with b.lock:
+        b.put_object(key, data, "video/MP2T")
+        ch = b.channels.get(name)
+        if ch is None:
+            return key
+        cfg = ch["config"]
+        ch["segments"].append({"key": key, "time": t, "duration": duration})
+        ch["seq"] = ch.get("seq", 0) + 1
+        window = ch["segments"][-cfg["FragCount"]:]
+        live = ch.get("live") or {}
+        playlist = playlist or live.get("playlist_name") or cfg["PlaylistName"]
+        b.put_object("%s/%s" % (name, playlist),
+                     m3u8(window, name, ch["seq"] - len(window), False), "application/x-mpegURL")
+        b.save_channel(name)
+    return key
+
+
 def ingest_segment(emu: Emulator, b: Bucket, body: dict) -> dict:
+    """The control API's segment: a copy of sample.ts named for its start time."""
     if emu.sample_ts is None:
         raise ControlError(500, "sample.ts is missing next to the emulator")
     with b.lock:
         ch = ctl_channel(b, body)
         name = ch["name"]
-        cfg = ch["config"]
         try:
-            duration = float(body.get("duration") or cfg["FragDuration"])
+            duration = float(body.get("duration") or ch["config"]["FragDuration"])
             t = float(body.get("time") or time.time())
         except (TypeError, ValueError):
             raise ControlError(400, "duration and time must be numbers") from None
@@ -62,14 +102,6 @@ def ingest_segment(emu: Emulator, b: Bucket, body: dict) -> dict:
         ms = int(round(t * 1000))
         while "%s/%d.ts" % (name, ms) in b.objects:
             ms += 1
-        key = "%s/%d.ts" % (name, ms)
-        meta = b.put_object(key, emu.sample_ts, "video/MP2T")
-        ch["segments"].append({"key": key, "time": t, "duration": duration})
-        ch["seq"] = ch.get("seq", 0) + 1
-        window = ch["segments"][-cfg["FragCount"]:]
-        live = ch.get("live") or {}
-        playlist = live.get("playlist_name") or cfg["PlaylistName"]
-        b.put_object("%s/%s" % (name, playlist),
-                     m3u8(window, name, ch["seq"] - len(window), False), "application/x-mpegURL")
-        b.save_channel(name)
-    return {"key": key, "etag": meta.etag, "time": t, "duration": duration}
+        key = store_segment(b, name, "%d.ts" % ms, emu.sample_ts, t, duration)
+        etag = b.objects[key].etag
+    return {"key": key, "etag": etag, "time": t, "duration": duration}

@@ -13,13 +13,14 @@ from .store import HISTORY_MAX, Bucket
 from .wire import Response, el, etag_of, iso_ms, uri_encode, xml_response
 
 
-def urls(req: Request, channel: str, playlist: str) -> tuple[str, str]:
+def urls(emu: Emulator, req: Request, channel: str, playlist: str) -> tuple[str, str]:
+    """(PublishUrl, PlayUrl) of a channel: the RTMP server's when --rtmp runs one."""
     ch = uri_encode(channel)
     pl = uri_encode(playlist)
+    pub = emu.rtmp.publish_url(channel) if emu.rtmp else "rtmp://%s/live/%s" % (req.host, ch)
     if req.virtual:
-        return ("rtmp://%s/live/%s" % (req.host, ch), "http://%s/%s/%s" % (req.host, ch, pl))
-    return ("rtmp://%s/live/%s" % (req.host, ch),
-            "http://%s/%s/%s/%s" % (req.host, uri_encode(req.bucket_name or ""), ch, pl))
+        return pub, "http://%s/%s/%s" % (req.host, ch, pl)
+    return pub, "http://%s/%s/%s/%s" % (req.host, uri_encode(req.bucket_name or ""), ch, pl)
 
 
 def op_put_live_channel(emu: Emulator, req: Request) -> Response:
@@ -39,7 +40,7 @@ def op_put_live_channel(emu: Emulator, req: Request) -> Response:
         ch["config"] = cfg
         ch["last_modified"] = now
         b.save_channel(req.key)
-    pub, play = urls(req, req.key, cfg["PlaylistName"])
+    pub, play = urls(emu, req, req.key, cfg["PlaylistName"])
     return xml_response("CreateLiveChannelResult",
                         "<PublishUrls>%s</PublishUrls><PlayUrls>%s</PlayUrls>"
                         % (el("Url", pub), el("Url", play)))
@@ -53,7 +54,8 @@ def op_put_status(emu: Emulator, req: Request) -> Response:
         raise invalid("The status must be enabled or disabled.", "0017-00000255")
     with b.lock:
         ch = b.channel(req.key)
-        if ch.get("live"):
+        was_live = bool(ch.get("live"))
+        if was_live:
             if status == "enabled":
                 raise OssError(409, "ChannelStillLive", ec="0044-00000201")
             b.end_session(ch, time.time())
@@ -61,6 +63,8 @@ def op_put_status(emu: Emulator, req: Request) -> Response:
             ch["config"]["Status"] = status
             ch["last_modified"] = time.time()
         b.save_channel(req.key)
+    if was_live and emu.rtmp:
+        emu.rtmp.channel_disabled(b, req.key)
     return Response(200)
 
 
@@ -129,7 +133,7 @@ def op_list_channels(emu: Emulator, req: Request) -> Response:
     if truncated:
         out.append(el("NextMarker", page[-1][0]))
     for name, cfg, mtime in page:
-        pub, play = urls(req, name, cfg["PlaylistName"])
+        pub, play = urls(emu, req, name, cfg["PlaylistName"])
         out.append("<LiveChannel>%s%s%s%s<PublishUrls>%s</PublishUrls><PlayUrls>%s</PlayUrls>"
                    "</LiveChannel>" % (el("Name", name), el("Description", cfg["Description"]),
                                        el("Status", cfg["Status"]),

@@ -205,7 +205,7 @@ class Handler(BaseHTTPRequestHandler):
             req.bucket = self.emu.buckets.get(req.bucket_name)
             if req.bucket is None:
                 raise OssError(404, "NoSuchBucket", ec="0015-00000101")
-        self.emu.auth.authenticate(req)
+        self.emu.auth.authenticate(req, self.emu.public_read)
         handler = OPERATIONS.get(req.op)
         if handler is None or req.bucket is None:
             raise OssError(501, "NotImplemented")

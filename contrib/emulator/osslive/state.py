@@ -7,11 +7,14 @@ import os
 import threading
 import urllib.parse
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .auth import Auth
 from .request import LIVE_KEYS, Request
 from .store import Bucket
+
+if TYPE_CHECKING:
+    from .rtmp import RtmpIngest
 
 # The content of every emulated segment, next to the entry point osslive_emulator.py.
 SAMPLE_TS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "sample.ts")
@@ -57,6 +60,8 @@ class Emulator:
         self.faults: list[Fault] = []
         self.latency_ms = 0
         self.lock = threading.Lock()
+        self.rtmp: Optional[RtmpIngest] = None     # real ingest (--rtmp)
+        self.public_read = False                   # the buckets' ACL is public-read
         try:
             with open(SAMPLE_TS, "rb") as f:
                 self.sample_ts: Optional[bytes] = f.read()

@@ -63,6 +63,10 @@ class Bucket:
             with open(os.path.join(self.chan_dir, fn), encoding="utf-8") as f:
                 ch = json.load(f)
             self.channels[ch["name"]] = ch
+            live = ch.get("live")
+            if live and live.get("rtmp"):   # its nginx is gone: the session ended then
+                self.end_session(ch, live.get("seen") or live["connected_time"])
+                self.save_channel(ch["name"])
         for fn in os.listdir(self.obj_dir):
             if not fn.endswith(".meta"):
                 continue
