@@ -57,7 +57,7 @@ from typing import Callable, Optional
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from harness import Emulator, OssClient  # noqa: E402
+from harness import Emulator, OssClient, pipe  # noqa: E402
 from mountlib import Mount  # noqa: E402
 
 BUCKET = "testbucket"
@@ -162,18 +162,7 @@ class RangeRelay:
             threading.Thread(target=self._up, args=(client, server), daemon=True).start()
             threading.Thread(target=self._pipe, args=(server, client), daemon=True).start()
 
-    @staticmethod
-    def _pipe(src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while data := src.recv(1 << 16):
-                dst.sendall(data)
-        except OSError:
-            pass
-        for s in (src, dst):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+    _pipe = staticmethod(pipe)
 
     def _up(self, src: socket.socket, dst: socket.socket) -> None:
         buf, skip = b"", 0

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from harness import pipe
 from mountlib import Mount, run_osslivefs
 from test_mount import put_channel
 
@@ -64,21 +65,8 @@ class TlsRelay:
             conn.close()            # the client refused our certificate
             return
         back = socket.create_connection(("127.0.0.1", self.backend))
-        threading.Thread(target=self._pipe, args=(back, tls), daemon=True).start()
-        self._pipe(tls, back)
-
-    @staticmethod
-    def _pipe(src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        for s in (src, dst):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        threading.Thread(target=pipe, args=(back, tls), daemon=True).start()
+        pipe(tls, back)
 
     def close(self) -> None:
         self.stopping = True
