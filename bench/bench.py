@@ -14,20 +14,30 @@ What is measured, and how:
   listing cached (1 request), and cold (a fresh mount, or the listing expired: what a
   monitoring agent sees; 2 requests whatever the number of channels: the lookup of <ch> is one
   ListLiveChannel with prefix=<ch> and max-keys=1); ``ls -l <ch>/vod`` with 2,500 objects; reading a 15 KB segment and a 32 MiB object.
-  The first mount talks to the emulator through a small TCP relay that notes the ``Range``
+  The first mount talks to the emulator through tests/relay.py, which notes the ``Range``
   header of every request, so the size of each ranged GET is checked too.
 * Time: ``cat <ch>/status`` as 200 fresh open+read+close from Python, against the same signed
   GetLiveChannelStat over a kept-alive http.client connection with TCP_NODELAY (signed afresh
   each time, as a client must), interleaved, medians.  Throughput of reading a 64 MiB object
-  through ``vod/`` against a direct GET of the same size, for a ``.ts`` name (opened with
-  keep_cache: the kernel page cache and readahead) and another name (direct_io); every run
-  reads a different object, so no run is served from the page cache of an earlier one (the
-  emulator's own files sit in its page cache for both paths alike).  Eight threads reading
-  eight different objects at once against one reader, every byte checked (CRC-32).
+  through ``vod/`` against a direct GET of the same size at 0, 2 and 20 ms of latency added by
+  the emulator to every request, interleaved, a different object each run, with the CPU
+  seconds of the daemon, the emulator and the reader on each path (what limits the mount on
+  this machine).  Eight threads reading eight different objects at once against one reader at
+  2 ms, every byte checked (CRC-32), and the same eight as direct GETs for context.
+* A recorded hour: 720 segments of 5 s ingested through ``/-/ingest/segment`` and a VOD playlist
+  written through the mount; copied out at 2 ms with ``cp`` of the segments and with
+  ``ffmpeg -c copy`` of the playlist through the mount, against ffmpeg reading the same
+  playlist over HTTP from the emulator (``--public-read``).
+* The peers, each on a fresh mount of the same public-read bucket at 2 ms (bench/peers.py):
+  osslivefs, Debian's s3fs (``-o public_bucket=1``) and ``rclone mount`` (anonymous S3
+  remote), for ``ls -l`` of the recorded hour's channel cold and again (median of 5),
+  reading one segment (median of 9), the 64 MiB object, and ``cp`` of the recorded hour:
+  requests and seconds.  A peer that cannot run here (not installed, or an emulator without
+  ``--public-read``) shows why in its rows.  The peers read anonymously while osslivefs signs
+  every request (the emulator checks each signature: about 0.25 ms a request at 2 ms).
 * Memory: VmRSS of the daemon after ``ls -l`` of 10,000 channels.
 * Context rows (``info``, not targets): the cost of open+read+close of a file that makes no
-  request (FUSE's own share), and the status and throughput ratios again with 2 ms of latency
-  added by the emulator to every request, closer to a real network.
+  request (FUSE's own share), and the status ratio again with 2 ms of latency.
 
 The emulator's data lives under /dev/shm when possible (no disk writeback during the timing).
 """
@@ -38,7 +48,6 @@ import argparse
 import http.client
 import math
 import os
-import re
 import shutil
 import socket
 import statistics
@@ -57,8 +66,10 @@ from typing import Callable, Optional
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from harness import Emulator, OssClient, pipe  # noqa: E402
+from harness import EMULATOR, PYTHON, Emulator, OssClient  # noqa: E402
 from mountlib import Mount  # noqa: E402
+from peers import PeerMount, Rclone, S3fs, ffmpeg_copy  # noqa: E402
+from relay import Relay  # noqa: E402
 
 BUCKET = "testbucket"
 AK, SK = "AKID", "SECRET"
@@ -71,10 +82,14 @@ N_SMALL, N_LARGE = 2500, 10000
 M_OBJECTS = 2500
 STATUS_RUNS = 200
 BIG_SIZE = 64 * MIB            # the throughput objects
-BIG_RUNS = 3                   # per path, interleaved
+LATENCIES = (0, 2, 20)         # ms added by the emulator to every request
+BIG_RUNS = (5, 5, 3)           # per latency and path, interleaved
+SEGMENT_RUNS, SEGMENT_STRIDE = 9, 70   # the peers' "read one segment" row
 PAR_READERS = 8
 SINGLE_RUNS = 3                # the one-reader baseline: median of this many
-LATENCY_MS = 2                 # added by the emulator for the context row
+LATENCY_MS = 2                 # the latency of the concurrency, recorded-hour and peer rows
+HOUR_SEGMENTS = 720            # a recorded hour of 5 s segments
+HOUR_T0 = 1795420800           # 2026-11-23T08:00:00Z: when the recorded hour starts
 PAR_SIZE = 32 * MIB            # each concurrent reader's object
 RANGED_SIZE = 32 * MIB         # the object whose ranged GETs are counted
 RSS_LIMIT_KIB = 20 * 1024
@@ -82,6 +97,7 @@ RSS_LIMIT_KIB = 20 * 1024
 CH_VOD = "ch-00001"            # 2,500 small objects
 CH_SEG = "ch-00002"            # the 15 KB segment and the 32 MiB object
 CH_BIG = "ch-00003"            # the throughput objects
+CH_HOUR = "ch-00004"           # the recorded hour
 CH_STATUS = "ch-00007"
 
 
@@ -129,97 +145,6 @@ def step(msg: str) -> None:
     print(f"-- {msg}", flush=True)
 
 
-# ---- a relay that notes Range headers --------------------------------------------------------
-
-class RangeRelay:
-    """A TCP relay to the emulator that records the Range header of every request it passes.
-
-    Requests are parsed just enough to find each head and skip its body (Content-Length);
-    the bytes are forwarded unchanged in both directions."""
-
-    HEAD_END = b"\r\n\r\n"
-
-    def __init__(self, port: int) -> None:
-        self.target = ("127.0.0.1", port)
-        self.ranges: list[tuple[str, int, int]] = []    # (path, first, last)
-        self.lock = threading.Lock()
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.conns: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.sock.accept()
-            except OSError:
-                return
-            server = socket.create_connection(self.target)
-            for s in (client, server):
-                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            with self.lock:
-                self.conns += [client, server]
-            threading.Thread(target=self._up, args=(client, server), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(server, client), daemon=True).start()
-
-    _pipe = staticmethod(pipe)
-
-    def _up(self, src: socket.socket, dst: socket.socket) -> None:
-        buf, skip = b"", 0
-        try:
-            while data := src.recv(1 << 16):
-                dst.sendall(data)
-                buf += data
-                while True:
-                    if skip:
-                        n = min(skip, len(buf))
-                        buf, skip = buf[n:], skip - n
-                        if skip:
-                            break
-                    end = buf.find(self.HEAD_END)
-                    if end < 0:
-                        break
-                    head, buf = buf[:end].decode("latin-1"), buf[end + 4:]
-                    skip = self._note(head)
-        except OSError:
-            pass
-        for s in (src, dst):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def _note(self, head: str) -> int:
-        lines = head.split("\r\n")
-        path = lines[0].split(" ")[1] if " " in lines[0] else ""
-        length = 0
-        for h in lines[1:]:
-            name, _, value = h.partition(":")
-            name, value = name.strip().lower(), value.strip()
-            if name == "range":
-                m = re.fullmatch(r"bytes=(\d+)-(\d+)", value)
-                if m:
-                    with self.lock:
-                        self.ranges.append((path, int(m[1]), int(m[2])))
-            elif name == "content-length":
-                length = int(value)
-        return length
-
-    def take(self) -> list[tuple[str, int, int]]:
-        with self.lock:
-            got, self.ranges = self.ranges, []
-        return got
-
-    def close(self) -> None:
-        self.sock.close()
-        with self.lock:
-            for s in self.conns:
-                try:
-                    s.close()
-                except OSError:
-                    pass
-
-
 # ---- helpers ----------------------------------------------------------------------------------
 
 def fast_client(emu: Emulator) -> OssClient:
@@ -265,6 +190,19 @@ def object_data(index: int, size: int, block: bytes) -> bytes:
 
 def sh(cmd: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=120)
+
+
+def emulator_has_public_read() -> bool:
+    """Whether this tree's emulator offers --public-read (for ffmpeg over HTTP and the peers)."""
+    r = subprocess.run([PYTHON, str(EMULATOR), "--help"], capture_output=True, text=True,
+                       timeout=30)
+    return "--public-read" in r.stdout
+
+
+def check_sh(cmd: str) -> None:
+    r = sh(cmd)
+    if r.returncode != 0:
+        raise RuntimeError(f"{cmd}: {r.stderr.strip()[:300]}")
 
 
 def ls_l(path: Path) -> int:
@@ -350,6 +288,17 @@ def run_parallel(fn: Callable[[int], tuple[int, int]], n: int) -> tuple[float, l
     return time.perf_counter() - t0, results
 
 
+def cpu_times(pids: tuple[int, ...]) -> list[float]:
+    """User+system CPU seconds of each process so far (all its threads)."""
+    out = []
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        out.append((int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
 def mbps(nbytes: int, seconds: float) -> float:
     return nbytes / MIB / seconds
 
@@ -360,7 +309,8 @@ class Bench:
     def __init__(self, work: Path) -> None:
         self.work = work
         self.emu = Emulator()
-        self.relay: Optional[RangeRelay] = None
+        self.relay: Optional[Relay] = None
+        self.public_read = False
         self.mounts: list[Mount] = []
 
     def mount(self, name: str, port: int) -> Mount:
@@ -436,10 +386,11 @@ class Bench:
         for name, size, limit in ((seg_key.split("/", 1)[1], seg_size, 1),
                                   ("ranged.bin", RANGED_SIZE, RANGED_SIZE // MIB)):
             self.emu.reset_stats()
-            self.relay.take()
+            self.relay.requests()
             n, _ = read_file(m.path(CH_SEG, "vod", name), buf)
             got = self.stats()
-            ranges = [(a, b) for p, a, b in self.relay.take() if p.endswith("/" + name)]
+            ranges = [(a, b) for _, p, a, b in self.relay.requests()
+                      if p.endswith("/" + name)]
             gets = got.get("GetObject", 0)
             small = [(a, b) for a, b in ranges if b - a + 1 < MIB and b + 1 < size]
             sizes = sorted({(b - a + 1) // 1024 for a, b in ranges})
@@ -498,30 +449,53 @@ class Bench:
         row("open+read+close of <ch>/play_url (no request)", "(context)",
             f"{statistics.median(times) * 1e6:.0f} us", None)
 
-    def throughput(self, m: Mount, keys: list[str], label: str) -> None:
+    def latency(self, ms: int) -> None:
+        status, _ = self.emu.control("/-/latency", {"ms": ms})
+        if status != 200:
+            raise RuntimeError(f"/-/latency: {status}")
+
+    def throughput(self, m: Mount, keys: list[str], latency_ms: int) -> None:
         """One reader, mount against direct GET, interleaved, a different object each time."""
         buf = memoryview(bytearray(MIB))
         getter = DirectGetter(self.emu)
         fs_t: list[float] = []
         direct_t: list[float] = []
-        for i in range(len(keys) // 2):
-            t0 = time.perf_counter()
-            n, _ = getter.get(keys[2 * i], buf)
-            t1 = time.perf_counter()
-            n2, _ = read_file(m.path(CH_BIG, "vod", keys[2 * i + 1].split("/", 1)[1]), buf)
-            t2 = time.perf_counter()
-            if n != BIG_SIZE or n2 != BIG_SIZE:
-                raise RuntimeError(f"read {n} and {n2} of {BIG_SIZE} bytes")
-            direct_t.append(t1 - t0)
-            fs_t.append(t2 - t1)
-        getter.close()
+        # CPU seconds of (daemon, emulator, this process) on each path: what limits the mount.
+        cpu_fs, cpu_direct = [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]
+        assert m.proc and self.emu.proc
+        pids = (m.proc.pid, self.emu.proc.pid, os.getpid())
+        self.latency(latency_ms)
+        try:
+            for i in range(len(keys) // 2):
+                c0 = cpu_times(pids)
+                t0 = time.perf_counter()
+                n, _ = getter.get(keys[2 * i], buf)
+                t1 = time.perf_counter()
+                c1 = cpu_times(pids)
+                n2, _ = read_file(m.path(CH_BIG, "vod", keys[2 * i + 1].split("/", 1)[1]), buf)
+                t2 = time.perf_counter()
+                c2 = cpu_times(pids)
+                if n != BIG_SIZE or n2 != BIG_SIZE:
+                    raise RuntimeError(f"read {n} and {n2} of {BIG_SIZE} bytes")
+                direct_t.append(t1 - t0)
+                fs_t.append(t2 - t1)
+                for k in range(3):
+                    cpu_direct[k] += c1[k] - c0[k]
+                    cpu_fs[k] += c2[k] - c1[k]
+        finally:
+            self.latency(0)
+            getter.close()
         d = mbps(BIG_SIZE, statistics.median(direct_t))
         f = mbps(BIG_SIZE, statistics.median(fs_t))
         runs = f"median of {len(fs_t)}" if len(fs_t) > 1 else "one run"
-        row(f"read {BIG_SIZE // MIB} MiB {label} through vod/ vs direct GET ({runs})",
-            ">= 90%" if "latency" not in label else "(context)",
-            f"{f / d * 100:.0f}% ({f:.0f} vs {d:.0f} MiB/s)",
-            f >= 0.9 * d if "latency" not in label else None)
+        want = 0.9 if latency_ms == 0 else 1.0
+        runs_n = len(fs_t)
+        row(f"read {BIG_SIZE // MIB} MiB through vod/ vs direct GET, {latency_ms} ms "
+            f"latency ({runs})", f">= {want * 100:.0f}%",
+            f"{f:.0f} vs {d:.0f} MiB/s: {f / d * 100:.0f}%; CPU s per read (daemon+emulator+"
+            f"reader): {sum(cpu_fs) / runs_n:.2f} ({cpu_fs[0] / runs_n:.2f}+"
+            f"{cpu_fs[1] / runs_n:.2f}+{cpu_fs[2] / runs_n:.2f}) vs {sum(cpu_direct) / runs_n:.2f}"
+            f" on {os.cpu_count()} cores", f >= want * d)
 
     def concurrency(self, m: Mount, keys: list[str], crcs: dict[str, int]) -> None:
         def reader(k: str) -> tuple[int, int]:
@@ -532,8 +506,19 @@ class Bench:
             return sum(1 for r, k in zip(results, ks)
                        if isinstance(r, Exception) or r != (PAR_SIZE, crcs[k]))
 
-        ones = [run_parallel(lambda i, k=k: reader(k), 1) for k in keys[:SINGLE_RUNS]]
-        par_t, par = run_parallel(lambda i: reader(keys[SINGLE_RUNS + i]), PAR_READERS)
+        self.latency(LATENCY_MS)
+        try:
+            ones = [run_parallel(lambda i, k=k: reader(k), 1) for k in keys[:SINGLE_RUNS]]
+            par_t, par = run_parallel(lambda i: reader(keys[SINGLE_RUNS + i]), PAR_READERS)
+            # The emulator's own scaling, for context: the same reads as direct GETs.
+            getters = [DirectGetter(self.emu) for _ in range(PAR_READERS)]
+            dpar_t, dpar = run_parallel(
+                lambda i: getters[i].get(keys[SINGLE_RUNS + i], memoryview(bytearray(MIB)),
+                                         check=True), PAR_READERS)
+            for g in getters:
+                g.close()
+        finally:
+            self.latency(0)
         one = [r for _, rs in ones for r in rs]
         bad = errors(one, keys[:SINGLE_RUNS]) + errors(par, keys[SINGLE_RUNS:])
         for r in one + par:
@@ -541,28 +526,160 @@ class Bench:
                 print(f"   reader error: {r!r}", flush=True)
         single = mbps(PAR_SIZE, statistics.median(t for t, _ in ones))
         agg = mbps(PAR_SIZE * PAR_READERS, par_t)
-        row(f"{PAR_READERS} concurrent readers of different {PAR_SIZE // MIB} MiB objects",
-            "no error; aggregate >= 1 reader", f"{bad} errors; {agg:.0f} MiB/s aggregate vs "
-            f"{single:.0f} MiB/s one reader (median of {SINGLE_RUNS}), {agg / single:.2f}x",
-            bad == 0 and agg >= single)
-        # The emulator's own scaling, for context: the same reads as direct GETs.
-        getters = [DirectGetter(self.emu) for _ in range(PAR_READERS)]
-        dpar_t, dpar = run_parallel(
-            lambda i: getters[i].get(keys[SINGLE_RUNS + i], memoryview(bytearray(MIB)),
-                                     check=True), PAR_READERS)
-        for g in getters:
-            g.close()
+        row(f"{PAR_READERS} concurrent readers vs one, {PAR_SIZE // MIB} MiB objects, "
+            f"{LATENCY_MS} ms latency", "0 errors, >= 1.5x",
+            f"{agg:.0f} vs {single:.0f} MiB/s (one: median of {SINGLE_RUNS}): "
+            f"{agg / single:.2f}x, {bad} errors", bad == 0 and agg >= 1.5 * single)
         dbad = errors(dpar, keys[SINGLE_RUNS:])
         row(f"{PAR_READERS} concurrent direct GETs of the same objects", "(context)",
             f"{mbps(PAR_SIZE * PAR_READERS, dpar_t):.0f} MiB/s aggregate"
             + (f", {dbad} errors" if dbad else ""), None)
 
+    # -- a recorded hour --------------------------------------------------------------------
+
+    def record_hour(self) -> list[str]:
+        """HOUR_SEGMENTS segments of 5 s in CH_HOUR, as the ingest writes them."""
+        names = []
+        for i in range(HOUR_SEGMENTS):
+            status, seg = self.emu.control("/-/ingest/segment", {
+                "channel": CH_HOUR, "duration": 5, "time": HOUR_T0 + 5 * i})
+            if status != 200:
+                raise RuntimeError(f"ingest/segment: {status} {seg}")
+            names.append(seg["key"].split("/", 1)[1])
+        return names
+
+    def timed(self, fn: Callable[[], object]) -> tuple[float, dict[str, int]]:
+        """Seconds and requests of fn()."""
+        self.emu.reset_stats()
+        t0 = time.perf_counter()
+        fn()
+        return time.perf_counter() - t0, self.stats()
+
+    def hour_copy(self, m: Mount, segments: list[str]) -> None:
+        vod = m.path(CH_HOUR, "vod")
+        check_sh(f"echo '{HOUR_T0} {HOUR_T0 + 3600}' > '{vod}/hour.m3u8'")
+        listed = [ln for ln in (vod / "hour.m3u8").read_text().splitlines()
+                  if ln and not ln.startswith("#")]
+        if len(listed) != len(segments):
+            raise RuntimeError(f"hour.m3u8 lists {len(listed)} of {len(segments)} segments")
+        out = self.work / "hour-out"
+        url = f"http://127.0.0.1:{self.emu.port}/{BUCKET}/{CH_HOUR}/hour.m3u8"
+        self.latency(LATENCY_MS)
+        try:
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            cp_t, cp_req = self.timed(lambda: check_sh(f"cp '{vod}'/*.ts '{out}/'"))
+            copied = len(list(out.glob("*.ts")))
+            fm_t, fm_req = self.timed(lambda: ffmpeg_copy(str(vod / "hour.m3u8"),
+                                                          self.work / "hour-mount.ts"))
+            http = None
+            if self.public_read:
+                http = self.timed(lambda: ffmpeg_copy(url, self.work / "hour-http.ts"))
+        finally:
+            self.latency(0)
+        if copied != len(segments):
+            raise RuntimeError(f"cp copied {copied} of {len(segments)} segments")
+        what = f"copy a recorded hour ({len(segments)} segments), {LATENCY_MS} ms latency"
+        for label, t, req in (("cp", cp_t, cp_req), ("ffmpeg -c copy", fm_t, fm_req)):
+            if http is None:
+                row(f"{what}: {label} through vod/ vs ffmpeg over HTTP", "<= 1.0x time",
+                    f"{t:.2f} s ({fmt_requests(req)}) vs - : ffmpeg over HTTP needs the "
+                    "emulator's --public-read", None)
+                continue
+            row(f"{what}: {label} through vod/ vs ffmpeg over HTTP", "<= 1.0x time",
+                f"{t:.2f} vs {http[0]:.2f} s: {t / http[0]:.2f}x ({fmt_requests(req)} vs "
+                f"{fmt_requests(http[1])})", t <= http[0])
+
+    # -- the peers ----------------------------------------------------------------------------
+
+    def peer_figures(self, vod: Path, big: Path, out: Path) -> dict[str, tuple[float, int]]:
+        """Seconds and requests of each peer row for one tool; vod shows CH_HOUR's objects."""
+        figures: dict[str, tuple[float, int]] = {}
+        segs: list[str] = []
+
+        def note(name: str, fn: Callable[[], object]) -> None:
+            t, req = self.timed(fn)
+            figures[name] = (t, sum(req.values()))
+
+        def listing() -> None:
+            segs[:] = sorted(p.name for p in vod.iterdir() if p.name.endswith(".ts"))
+            ls_l(vod)
+
+        note("ls -l of a channel's objects, cold", listing)
+        # Again: the median of five, the requests of all of them.
+        again = [self.timed(listing) for _ in range(5)]
+        figures["ls -l of a channel's objects, again"] = (
+            statistics.median(t for t, _ in again), sum(sum(r.values()) for _, r in again))
+        buf = memoryview(bytearray(MIB))
+        # Five segments one by one, last first (a forward walk would start osslivefs's
+        # read-ahead of the next segments): the median time, the requests of one.
+        one: list[tuple[float, int]] = []
+        for name in segs[::-SEGMENT_STRIDE][:SEGMENT_RUNS]:
+            t, req = self.timed(lambda: read_file(vod / name, buf))
+            one.append((t, sum(req.values())))
+        figures["read one segment"] = (statistics.median(t for t, _ in one),
+                                       round(statistics.mean(r for _, r in one)))
+        note(f"read the {BIG_SIZE // MIB} MiB object", lambda: read_file(big, buf))
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir()
+        note("cp of the recorded hour", lambda: check_sh(f"cp '{vod}'/*.ts '{out}/'"))
+        return figures
+
+    def peers(self, big_key: str) -> None:
+        """osslivefs and each peer on the same bucket at LATENCY_MS, each on a fresh mount."""
+        self.latency(LATENCY_MS)
+        try:
+            c = self.mount("mnt-c", self.emu.port)
+            try:
+                ours = self.peer_figures(c.path(CH_HOUR, "vod"),
+                                         c.path(CH_BIG, "vod", big_key.split("/", 1)[1]),
+                                         self.work / "peer-out-osslivefs")
+            finally:
+                self.unmount(c)
+            for cls in (S3fs, Rclone):
+                self.peer(cls(self.work, self.emu.port, BUCKET, CACHE_TTL), ours, big_key)
+        finally:
+            self.latency(0)
+
+    def peer(self, p: PeerMount, ours: dict[str, tuple[float, int]], big_key: str) -> None:
+        why = p.unavailable(self.public_read)
+        theirs: dict[str, tuple[float, int]] = {}
+        if why is None:
+            try:
+                p.start()
+                try:
+                    theirs = self.peer_figures(p.channel(CH_HOUR), p.mountpoint / big_key,
+                                               self.work / f"peer-out-{p.name}")
+                finally:
+                    p.stop()
+            except Exception as e:          # a peer that breaks here is a reason, not a crash
+                why = f"{p.name} failed: {str(e).splitlines()[0][:160]}"
+        for name, (t, req) in ours.items():
+            what = f"{name}: osslivefs vs {p.name}, {LATENCY_MS} ms latency"
+            if why:
+                row(what, "fewer requests, less time", f"{req} requests, {t:.3f} s vs - : {why}",
+                    None)
+                continue
+            pt, preq = theirs[name]
+            measured = f"{req} vs {preq} requests, {t:.3f} vs {pt:.3f} s: {t / pt:.2f}x"
+            if name.startswith("read the") and req > preq and t <= pt:
+                # The reason: bounded memory and parallel ranges, by design.
+                row(what, "fewer requests, less time", measured + "; more requests by "
+                    "design: 4 MiB ranges, several in flight, 24 MiB per reader at most", None)
+                continue
+            if t > pt and req <= preq:
+                measured += ("; slower with no more requests: osslivefs signs each request, the "
+                             "peer reads anonymously (the emulator checks signatures)")
+            row(what, "fewer requests, less time", measured, req <= preq and t <= pt)
+
     # -- the whole run ----------------------------------------------------------------------
 
     def run(self) -> None:
         step("starting the emulator")
-        self.emu.start(self.work / "emulator", BUCKET, f"{AK}:{SK}")
-        self.relay = RangeRelay(self.emu.port)
+        self.public_read = emulator_has_public_read()
+        self.emu.start(self.work / "emulator", BUCKET, f"{AK}:{SK}",
+                       extra_args=["--public-read"] if self.public_read else [])
+        self.relay = Relay(self.emu.port)
         client = fast_client(self.emu)
 
         step(f"creating {N_SMALL} channels, {M_OBJECTS} objects, a segment, a "
@@ -623,12 +740,12 @@ class Bench:
         finally:
             self.emu.control("/-/latency", {"ms": 0})
 
-        step(f"putting {4 * BIG_RUNS + 2} objects of {BIG_SIZE // MIB} MiB and "
+        step(f"putting {2 * sum(BIG_RUNS)} objects of {BIG_SIZE // MIB} MiB and "
              f"{PAR_READERS + SINGLE_RUNS} of {PAR_SIZE // MIB} MiB")
-        big = {ext: [f"{CH_BIG}/big-{i}.{ext}" for i in range(2 * BIG_RUNS)]
-               for ext in ("ts", "bin")}
-        big["lat"] = [f"{CH_BIG}/lat-{i}.bin" for i in range(2)]
-        for i, k in enumerate(big["ts"] + big["bin"] + big["lat"]):
+        # Per latency: as many objects read directly as through the mount.
+        big = [[f"{CH_BIG}/big-{ms}-{i}.bin" for i in range(2 * runs)]
+               for ms, runs in zip(LATENCIES, BIG_RUNS)]
+        for i, k in enumerate(k for keys in big for k in keys):
             put_object(client, k, object_data(100 + i, BIG_SIZE, block))
         par = [f"{CH_BIG}/par-{i}.ts" for i in range(SINGLE_RUNS + PAR_READERS)]
         crcs = {}
@@ -641,15 +758,17 @@ class Bench:
 
         step("timing reads")
         ls_l(b.path(CH_BIG, "vod"))
-        self.throughput(b, big["ts"], ".ts (page cache)")
-        self.throughput(b, big["bin"], ".bin (direct_io)")
-        self.emu.control("/-/latency", {"ms": LATENCY_MS})
-        try:
-            self.throughput(b, big["lat"], f".bin, {LATENCY_MS} ms emulator latency")
-        finally:
-            self.emu.control("/-/latency", {"ms": 0})
+        for ms, keys in zip(LATENCIES, big):
+            self.throughput(b, keys, ms)
         self.concurrency(b, par, crcs)
+
+        step(f"a recorded hour: {HOUR_SEGMENTS} segments of 5 s")
+        segments = self.record_hour()
+        self.hour_copy(b, segments)
         self.unmount(b)
+
+        step("the peers: s3fs and rclone mount on the same bucket")
+        self.peers(big[0][0])
 
 
 def main() -> int:

@@ -1,11 +1,13 @@
 #!/bin/sh
-# Installs the Debian 12 packages osslivefs needs to build, test and demo.
+# Installs the Debian 12 packages osslivefs needs to build, test and demo;
+# with the argument "bench", also the peers that make bench compares with.
 # Installs only what is missing; needs root for that.
 set -eu
 
 PKGS="build-essential pkg-config libfuse3-dev fuse3 libcurl4-openssl-dev
 libssl-dev libxml2-dev python3-pytest ffmpeg groff-base nginx-light
 libnginx-mod-rtmp openssl"
+[ "${1:-}" = bench ] && PKGS="$PKGS s3fs rclone"
 
 missing=""
 for p in $PKGS; do

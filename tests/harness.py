@@ -36,7 +36,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -142,21 +141,6 @@ def rtmp_url(host: str, ak: str, secret: str, bucket: str, channel: str, expires
          "Signature": rtmp_signature(secret, bucket, channel, expires, params)}
     q.update(params or {})
     return "rtmp://%s/live/%s?%s" % (host, uri_encode(channel), query_string(q))
-
-
-def pipe(src, dst) -> None:
-    """Copy one direction of a relayed TCP connection until either side
-    ends, then shut both down (for relays in tests and make bench)."""
-    try:
-        while data := src.recv(1 << 16):
-            dst.sendall(data)
-    except OSError:
-        pass
-    for s in (src, dst):
-        try:
-            s.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 @dataclass

@@ -415,6 +415,24 @@ def test_body_written_and_size_cap(server: Recorder, tmp_path: Path) -> None:
     assert len(server.requests) == 2          # not retried
 
 
+def test_body_into_the_callers_buffer(server: Recorder, tmp_path: Path) -> None:
+    """recv_buf: curl writes a 2xx body straight into the caller's buffer (vod/ ranges), no
+    longer than it; an error body still goes where its Code can be read."""
+    data = bytes(range(256)) * 40
+    server.default = Reply(206, data, {"Content-Range": f"bytes 0-{len(data) - 1}/99999"})
+    out = tmp_path / "out"
+    res = reqtool(*local(server, "--key", "k", "--recv-buf", str(len(data)), "--out", str(out)))
+    assert res.rc == 0 and res.out["body_len"] == str(len(data))
+    assert res.out["body_in_resp"] == "0" and out.read_bytes() == data
+    res = reqtool(*local(server, "--key", "k", "--recv-buf", str(len(data) - 1), "--retries", "3"))
+    assert res.rc == 1 and res.out["code"] == "ResponseTooLarge"
+    server.default = error_reply(404, "NoSuchKey", "The specified key does not exist.",
+                                 "5C3D8D2A0ACA54D87B43ABCE")
+    res = reqtool(*local(server, "--key", "k", "--recv-buf", "16"))
+    assert res.rc == 1
+    assert (res.out["errno"], res.out["code"]) == ("ENOENT", "NoSuchKey")
+
+
 # ---- errors and retries ------------------------------------------------------
 
 def test_error_body_read_past_small_limit(server: Recorder) -> None:

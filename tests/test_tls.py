@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from harness import pipe
 from mountlib import Mount, run_osslivefs
 from test_mount import put_channel
 
@@ -36,6 +35,20 @@ def make_ca(d: Path) -> tuple[Path, Path, Path]:
     run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
         "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "server.pem")
     return d / "ca.pem", d / "server.pem", d / "server.key"
+
+
+def pipe(src: socket.socket, dst: socket.socket) -> None:
+    """One direction of a relayed connection, until either side ends."""
+    try:
+        while data := src.recv(1 << 16):
+            dst.sendall(data)
+    except OSError:
+        pass
+    for s in (src, dst):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 class TlsRelay:

@@ -49,6 +49,12 @@ struct req {
 	const char *body;
 	size_t body_len;
 	size_t max_response;             /* bytes of body accepted; 0: 4 MiB */
+	/* When set, curl writes a 2xx body straight into this caller's
+	 * buffer (resp->body stays NULL, resp->body_len counts the bytes):
+	 * no copy of it in between.  A longer body fails the request
+	 * (ResponseTooLarge). */
+	char *recv_buf;
+	size_t recv_cap;
 };
 
 struct req_resp {

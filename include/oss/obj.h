@@ -29,7 +29,8 @@ int obj_list(struct req_engine *e, const char *prefix, struct obj_list *out,
 void obj_list_free(struct obj_list *l);
 
 /* Read up to len bytes at off into buf (a ranged GET; handles OSS ignoring
- * an out-of-range Range).  *got is what was read (0 at/after EOF). */
+ * an out-of-range Range).  curl writes the body straight into buf.  *got
+ * is what was read (0 at/after EOF). */
 int obj_get_range(struct req_engine *e, const char *key, off_t off, size_t len,
 		  char *buf, size_t *got, struct oss_error *err);
 int obj_delete(struct req_engine *e, const char *key, struct oss_error *err);

@@ -127,11 +127,30 @@ static int open_chanfile(struct fs_ctx *c, const char *path, const struct node *
 	return 0;
 }
 
+/* The object's reader: the one fetching it already when it came next in
+ * a walk through the channel (vod_prefetch.c), else a new one. */
+static int open_reader(struct fs_ctx *c, const struct node *n, off_t size,
+		       struct vod_reader **out)
+{
+	char key[2 * NAME_MAX + 2];
+	int ret = 0;
+
+	*out = vod_prefetch_take(c, n);
+	if (!*out) {
+		node_key(n, key, sizeof(key));
+		ret = vod_reader_new(c, key, size, out);
+	}
+	if (!ret)
+		vod_prefetch_opened(c, n);
+	return ret;
+}
+
 static int open_vobj(struct fs_ctx *c, const char *path, const struct node *n,
 		     struct fuse_file_info *fi, bool create)
 {
 	int acc = fi->flags & O_ACCMODE;
 	struct oss_error err = { 0 };
+	struct obj_info oi = { .size = -1 };
 	struct chan_info ci;
 	struct fh *fh;
 	int ret;
@@ -140,7 +159,7 @@ static int open_vobj(struct fs_ctx *c, const char *path, const struct node *n,
 	if (ret)
 		return fs_fail(create ? "create" : "open", path, ret, NULL, &err);
 	if (!create && !vod_is_pending(c, n->ch, n->obj)) {
-		ret = cache_obj_lookup(c->cache, n->ch, n->obj, NULL, &err);
+		ret = cache_obj_lookup(c->cache, n->ch, n->obj, &oi, &err);
 		/* The kernel may still know a name whose value was just
 		 * rejected: writing it again is creating it again. */
 		if (ret == -ENOENT && acc == O_WRONLY && !err.code[0] &&
@@ -159,10 +178,7 @@ static int open_vobj(struct fs_ctx *c, const char *path, const struct node *n,
 	if (!fh)
 		return -ENOMEM;
 	if (fh->kind == FH_VOD_READ) {
-		char key[2 * NAME_MAX + 2];
-
-		node_key(n, key, sizeof(key));
-		ret = vod_reader_new(c, key, &fh->reader);
+		ret = open_reader(c, n, oi.size, &fh->reader);
 		if (ret) {
 			fh_free(fh);
 			return ret;
@@ -261,11 +277,16 @@ int fs_read(const char *path, char *buf, size_t size, off_t off,
 	struct fh *fh = (struct fh *)(uintptr_t)fi->fh;
 	int ret;
 
+	/* A reader has its own lock, never held across a request. */
+	if (fh->kind == FH_VOD_READ) {
+		ret = vod_reader_read(fh->reader, path, buf, size, off);
+		if (ret >= 0 && vod_reader_read_whole(fh->reader))
+			vod_prefetch_read_whole(fs_ctx(), &fh->node);
+		return ret;
+	}
 	pthread_mutex_lock(&fh->lock);
 	if (fh->kind == FH_CHANFILE)
 		ret = read_chanfile(fs_ctx(), fh, path, buf, size, off);
-	else if (fh->kind == FH_VOD_READ)
-		ret = vod_reader_read(fh->reader, path, buf, size, off);
 	else
 		ret = -EBADF;
 	pthread_mutex_unlock(&fh->lock);

@@ -20,6 +20,8 @@
 struct size_entry;                      /* sizes.c */
 struct vod_pending;                     /* vod.c */
 struct fh;                              /* file.c: an open file */
+struct fetch_pool;                      /* fetch_pool.c */
+struct vod_prefetch;                    /* vod_prefetch.c */
 
 struct fs_ctx {
 	struct req_engine *engine;
@@ -36,6 +38,10 @@ struct fs_ctx {
 	/* Open files, for those whose RELEASE never comes. */
 	pthread_mutex_t fhs_lock;
 	struct fh *fhs;
+	/* vod/ read-ahead: the fetch workers and range buffers, and the
+	 * objects fetched before they are opened. */
+	struct fetch_pool *fetch;
+	struct vod_prefetch *prefetch;
 };
 
 /* The context of the calling FUSE request. */
@@ -104,14 +110,41 @@ void vod_pending_clear(struct fs_ctx *c);
 int vod_store(struct fs_ctx *c, const struct node *n,
 	      const struct sbuf *value, bool final, struct fs_error *e);
 
-/* vod_read.c: reading one vod/ object through ranged GETs with
- * read-ahead.  vod_reader_read returns the bytes read (0 at the end) or a
- * negative errno, and logs failures. */
+/* vod_read.c: reading one vod/ object through ranged GETs, several in
+ * flight for a reader going forward (README "Reading recordings").
+ * size_hint is the listed size, or -1.  vod_reader_read returns the bytes
+ * read (0 at the end) or a negative errno, and logs failures; it may run
+ * in several threads at once. */
+#define VOD_READER_SLOTS 6              /* ranges per open file */
+#define VOD_FETCH_WORKERS 8             /* read-ahead ranges in flight per mount */
+#define VOD_MOUNT_BUDGET ((size_t)64 << 20)   /* read-ahead buffers per mount */
 struct vod_reader;
-int vod_reader_new(struct fs_ctx *c, const char *key, struct vod_reader **out);
+int vod_reader_new(struct fs_ctx *c, const char *key, off_t size_hint,
+		   struct vod_reader **out);
 int vod_reader_read(struct vod_reader *r, const char *path, char *buf,
 		    size_t size, off_t off);
 void vod_reader_free(struct vod_reader *r);
+/* True once, after the reader went from offset 0 to the end without a
+ * seek. */
+bool vod_reader_read_whole(struct vod_reader *r);
+/* Starts fetching the object's first range on the fetch workers (within
+ * the mount's budget): 0, or a negative errno when it cannot. */
+int vod_reader_prefetch(struct vod_reader *r);
+
+/* vod_prefetch.c: the next objects of a channel read one after the other
+ * (cp of the segments, ffmpeg playing a VOD playlist), fetched before they are
+ * opened. */
+int vod_prefetch_new(struct fs_ctx *c);
+/* Drops the prefetched readers; then, once the fetch pool is gone,
+ * vod_prefetch_destroy. */
+void vod_prefetch_free(struct fs_ctx *c);
+void vod_prefetch_destroy(struct fs_ctx *c);
+/* The reader already fetching n's object, or NULL. */
+struct vod_reader *vod_prefetch_take(struct fs_ctx *c, const struct node *n);
+/* n was read whole: an open of a later object of the same kind in that
+ * channel starts fetching the ones after it. */
+void vod_prefetch_read_whole(struct fs_ctx *c, const struct node *n);
+void vod_prefetch_opened(struct fs_ctx *c, const struct node *n);
 
 /* fail.c: the one log line of a failed operation, why (a local check)
  * or err (what OSS said) or both may be NULL; returns ret.  The plain

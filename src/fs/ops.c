@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fetch_pool.h"
 #include "fs_i.h"
 #include "oss/live.h"
 #include "oss/obj.h"
@@ -298,7 +299,14 @@ int fs_ctx_new(struct req_engine *e, const struct fs_options *opt,
 	if (!c)
 		return -ENOMEM;
 	ret = cache_new(e, opt->cache_ttl, &c->cache);
+	if (!ret)
+		ret = fetch_pool_new(VOD_FETCH_WORKERS, VOD_MOUNT_BUDGET,
+				     &c->fetch);
+	if (!ret)
+		ret = vod_prefetch_new(c);
 	if (ret) {
+		fetch_pool_free(c->fetch);
+		cache_free(c->cache);
 		free(c);
 		return ret;
 	}
@@ -316,7 +324,11 @@ void fs_ctx_free(struct fs_ctx *c)
 {
 	if (!c)
 		return;
+	/* Open files first: their readers use the fetch pool. */
 	fh_free_all(c);
+	vod_prefetch_free(c);
+	fetch_pool_free(c->fetch);
+	vod_prefetch_destroy(c);
 	cache_free(c->cache);
 	sizes_clear(c);
 	vod_pending_clear(c);

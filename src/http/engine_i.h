@@ -71,6 +71,8 @@ struct xfer {
 	size_t max_body;
 	size_t alloc;
 	bool too_large;
+	char *recv_buf;         /* the caller's buffer for a 2xx body */
+	size_t recv_cap;
 };
 
 size_t response_write_cb(char *data, size_t size, size_t nmemb, void *userp);

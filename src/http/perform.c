@@ -18,6 +18,7 @@
 #include "util/log.h"
 
 #define DEFAULT_MAX_RESPONSE ((size_t)4 << 20)
+#define RECV_BUFFER (512L << 10)     /* curl's socket reads into recv_buf */
 #define BACKOFF_FIRST_MS 100
 #define BACKOFF_MAX_MS 3200
 
@@ -92,6 +93,9 @@ static void setup_handle(const struct req_engine *e, CURL *c, const char *url,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "osslivefs/" OSSLIVEFS_VERSION);
+	/* A large body in fewer reads from the socket than curl's 16 KiB. */
+	if (r->recv_buf && r->recv_cap > RECV_BUFFER)
+		curl_easy_setopt(c, CURLOPT_BUFFERSIZE, RECV_BUFFER);
 	setup_method(c, r);
 }
 
@@ -173,7 +177,8 @@ static int classify(struct xfer *x, CURLcode cc, long status,
 	if (x->too_large) {
 		snprintf(err->code, sizeof(err->code), "ResponseTooLarge");
 		snprintf(err->message, sizeof(err->message),
-			 "response body larger than %zu bytes", x->max_body);
+			 "response body larger than %zu bytes",
+			 x->recv_buf ? x->recv_cap : x->max_body);
 		return -EIO;
 	}
 	return 0;
@@ -193,6 +198,8 @@ static int attempt(struct req_engine *e, CURL *c, const struct req *r,
 		.resp = resp,
 		.max_body = r->max_response ? r->max_response
 					    : DEFAULT_MAX_RESPONSE,
+		.recv_buf = r->recv_buf,
+		.recv_cap = r->recv_cap,
 	};
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct timespec t0;

@@ -19,13 +19,33 @@ static long status_now(struct xfer *x)
 	return status;
 }
 
+/* A 2xx body into the caller's buffer: the only copy of these bytes. */
+static size_t write_direct(struct xfer *x, const char *data, size_t n)
+{
+	struct req_resp *resp = x->resp;
+
+	if (n > x->recv_cap - resp->body_len) {
+		x->too_large = true;
+		return 0;               /* aborts the transfer */
+	}
+	memcpy(x->recv_buf + resp->body_len, data, n);
+	resp->body_len += n;
+	return n;
+}
+
 size_t response_write_cb(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct xfer *x = userp;
 	struct req_resp *resp = x->resp;
 	size_t n = size * nmemb;
 	size_t limit = x->max_body;
+	long status;
 
+	if (x->recv_buf) {
+		status = status_now(x);
+		if (status >= 200 && status < 300)
+			return write_direct(x, data, n);
+	}
 	/* An error body is read whole (up to its own cap) even when a small
 	 * ranged read set a small limit: its Code decides the errno. */
 	if (limit < MAX_ERROR_BODY && status_now(x) >= 300)

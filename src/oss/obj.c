@@ -12,7 +12,6 @@
 #include "http/req.h"
 
 #define PAGE_KEYS  "1000"
-#define RANGE_SLACK (64 * 1024)   /* headroom over the bytes asked for */
 
 /* --- ListObjects ----------------------------------------------------- */
 
@@ -76,29 +75,21 @@ static const char *range_mismatch(const struct req_resp *resp, off_t off,
 	return NULL;
 }
 
-static int copy_range(const struct req_resp *resp, off_t off, size_t len,
-		      char *buf, size_t *got, struct oss_error *err)
+/* curl wrote the body into the caller's buffer: is it the range asked
+ * for? */
+static int check_range(const struct req_resp *resp, off_t off, size_t len,
+		       struct oss_error *err)
 {
-	const char *src = resp->body;
-	size_t avail = resp->body_len;
 	const char *why;
 
 	if (resp->status == 206) {
 		why = range_mismatch(resp, off, len);
-		if (why)
-			return call_bad_answer(resp, "GetObject", why, err);
-	} else {
-		/* 200: the Range was ignored and this is the whole object. */
-		if ((off_t)avail <= off)
-			avail = 0;
-		else {
-			src += off;
-			avail -= (size_t)off;
-		}
+		return why ? call_bad_answer(resp, "GetObject", why, err) : 0;
 	}
-	*got = avail < len ? avail : len;
-	if (*got)
-		memcpy(buf, src, *got);
+	/* 200: the Range was ignored and this is the object from its start. */
+	if (off != 0)
+		return call_bad_answer(resp, "GetObject",
+				  "the Range was ignored", err);
 	return 0;
 }
 
@@ -130,14 +121,16 @@ int obj_get_range(struct req_engine *e, const char *key, off_t off, size_t len,
 		 (intmax_t)off, (intmax_t)off + (intmax_t)len - 1);
 	rc = call_perform(e, &(struct req){ .method = "GET", .key = key,
 				       .headers = h, .nheaders = 2,
-				       .max_response = len + RANGE_SLACK },
+				       .recv_buf = buf, .recv_cap = len },
 		     &resp, err);
 	if (rc && past_end(&resp)) {
 		rc = 0;         /* at or after EOF: nothing to read */
 		if (err)
 			oss_error_clear(err);
 	} else if (rc == 0) {
-		rc = copy_range(&resp, off, len, buf, got, err);
+		rc = check_range(&resp, off, len, err);
+		if (rc == 0)
+			*got = resp.body_len;
 	}
 	req_resp_free(&resp);
 	return rc;

@@ -6,7 +6,7 @@
  *           --ak AK --sk SK [--token T] [--retries N] [--connect-timeout S]
  *           [--timeout S] [--loglevel LEVEL]
  *           [--method M] [--key K] [--query K[=V]]... [--header 'N: V']...
- *           [--body-file F] [--max-response N] [--out FILE] [--repeat N]
+ *           [--body-file F] [--max-response N] [--recv-buf N] [--out FILE] [--repeat N]
  *           [--threads T]
  *   reqtool ... --rtmp CHANNEL [--rtmp-base URL] [--playlist P] [--expires N]
  *
@@ -45,6 +45,7 @@ struct opts {
 	const char *body_file;
 	const char *out_file;
 	size_t max_response;
+	size_t recv_buf;        /* a caller's buffer of this size for 2xx bodies */
 	long repeat;
 	long threads;
 	const char *rtmp;
@@ -58,7 +59,7 @@ enum {
 	OPT_AK, OPT_SK, OPT_TOKEN, OPT_RETRIES, OPT_CONNECT_TIMEOUT,
 	OPT_TIMEOUT, OPT_LOGLEVEL, OPT_METHOD, OPT_KEY, OPT_QUERY, OPT_HEADER,
 	OPT_BODY_FILE, OPT_MAX_RESPONSE, OPT_OUT, OPT_REPEAT, OPT_RTMP,
-	OPT_PLAYLIST, OPT_EXPIRES, OPT_THREADS, OPT_RTMP_BASE,
+	OPT_PLAYLIST, OPT_EXPIRES, OPT_THREADS, OPT_RTMP_BASE, OPT_RECV_BUF,
 };
 
 static const struct option long_opts[] = {
@@ -80,6 +81,7 @@ static const struct option long_opts[] = {
 	{ "header", required_argument, NULL, OPT_HEADER },
 	{ "body-file", required_argument, NULL, OPT_BODY_FILE },
 	{ "max-response", required_argument, NULL, OPT_MAX_RESPONSE },
+	{ "recv-buf", required_argument, NULL, OPT_RECV_BUF },
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "repeat", required_argument, NULL, OPT_REPEAT },
 	{ "rtmp", required_argument, NULL, OPT_RTMP },
@@ -145,6 +147,7 @@ static int parse_number_opt(int opt, const char *arg, struct opts *o)
 	case OPT_CONNECT_TIMEOUT: o->cfg.connect_timeout = v; break;
 	case OPT_TIMEOUT: o->cfg.timeout = v; break;
 	case OPT_MAX_RESPONSE: o->max_response = (size_t)v; break;
+	case OPT_RECV_BUF: o->recv_buf = (size_t)v; break;
 	case OPT_REPEAT: o->repeat = v; break;
 	case OPT_EXPIRES: o->expires = v; break;
 	case OPT_THREADS: o->threads = v; break;
@@ -264,22 +267,33 @@ static struct req make_req(const struct opts *o, const char *body,
 static int do_requests(struct req_engine *e, const struct opts *o,
 		       const char *body, size_t body_len)
 {
-	const struct req r = make_req(o, body, body_len);
+	struct req r = make_req(o, body, body_len);
 	int failed = 0;
 	long i;
 
+	/* --recv-buf: the body lands in the caller's buffer, resp.body
+	 * stays NULL (as vod/ reads use it). */
+	if (o->recv_buf) {
+		r.recv_buf = malloc(o->recv_buf);
+		r.recv_cap = o->recv_buf;
+		if (!r.recv_buf)
+			return 1;
+	}
 	for (i = 0; i < o->repeat; i++) {
 		struct req_resp resp;
 		int err = req_perform(e, &r, &resp);
+		const char *got = r.recv_buf && !err ? r.recv_buf : resp.body;
 
 		print_resp(err, &resp);
+		printf("body_in_resp %d\n", resp.body != NULL);
 		if (err)
 			failed = 1;
 		if (o->out_file && i == o->repeat - 1 &&
-		    write_file(o->out_file, resp.body, resp.body_len))
+		    write_file(o->out_file, got, resp.body_len))
 			failed = 1;
 		req_resp_free(&resp);
 	}
+	free(r.recv_buf);
 	return failed;
 }
 
