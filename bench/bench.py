@@ -11,7 +11,7 @@ What is measured, and how:
 
 * Requests, counted by the emulator's ``/-/stats``: ``ls -l`` of 2,500 and of 10,000 channels
   (each on a fresh mount) and again within cache_ttl; one ``cat <ch>/status`` with the channel
-  listing cached (1 request), and cold (a fresh mount, or the listing expired: what a
+  listing cached (1 request), ``ls -l <ch>`` (at most 3: the exact sizes of its files), and cold (a fresh mount, or the listing expired: what a
   monitoring agent sees; 2 requests whatever the number of channels: the lookup of <ch> is one
   ListLiveChannel with prefix=<ch> and max-keys=1); ``ls -l <ch>/vod`` with 2,500 objects; reading a 15 KB segment and a 32 MiB object.
   The first mount talks to the emulator through tests/relay.py, which notes the ``Range``
@@ -99,6 +99,7 @@ CH_SEG = "ch-00002"            # the 15 KB segment and the 32 MiB object
 CH_BIG = "ch-00003"            # the throughput objects
 CH_HOUR = "ch-00004"           # the recorded hour
 CH_STATUS = "ch-00007"
+CH_LS = "ch-00008"             # ls -l <ch>: a channel none of the other rows read
 
 
 # ---- results ---------------------------------------------------------------------------------
@@ -365,6 +366,16 @@ class Bench:
         if not text.startswith("status "):
             raise RuntimeError(f"status reads {text!r}")
         return self.stats()
+
+    def channel_requests(self, m: Mount) -> None:
+        """ls -l <ch>: exact sizes of its files at most 3 requests (GetLiveChannelInfo for
+        config.xml and enabled, GetLiveChannelStat, GetLiveChannelHistory)."""
+        self.emu.reset_stats()
+        entries = ls_l(m.path(CH_LS))
+        got = self.stats()
+        row("ls -l <ch>, channel listing cached", "<= 3 requests",
+            f"{fmt_requests(got)} ({entries} entries)",
+            sum(got.values()) <= 3 and entries == 7)
 
     def vod_requests(self, m: Mount) -> None:
         want = {"ListObjects": math.ceil(M_OBJECTS / 1000)}
@@ -708,6 +719,7 @@ class Bench:
         got = self.cat_requests(a)
         row("cat <ch>/status, channel listing cached", "1 request", fmt_requests(got),
             got == want)
+        self.channel_requests(a)
         self.vod_requests(a)
         self.segment_requests(a, seg["key"], seg_size)
         self.unmount(a)

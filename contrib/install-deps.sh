@@ -6,7 +6,7 @@ set -eu
 
 PKGS="build-essential pkg-config libfuse3-dev fuse3 libcurl4-openssl-dev
 libssl-dev libxml2-dev python3-pytest ffmpeg groff-base nginx-light
-libnginx-mod-rtmp openssl"
+libnginx-mod-rtmp rsync perl vim-tiny libxml2-utils ansible-core git tar openssl"
 [ "${1:-}" = bench ] && PKGS="$PKGS s3fs rclone"
 
 missing=""

@@ -168,17 +168,21 @@ def test_rmdir_of_channel_deleted_elsewhere_is_enoent(mnt):
     assert os_errno(lambda: os.rmdir(mnt.path("ch"))) == errno.ENOENT
 
 
-def test_files_cannot_be_created_renamed_or_unlinked(mnt):
-    mnt.expect_log(r"^osslivefs: warn: (create|rename|unlink|open) /")
+def test_files_cannot_be_created_or_renamed(mnt):
+    mnt.expect_log(r"^osslivefs: warn: (create|rename|open) /")
     put_channel(mnt, "ch")
     assert os_errno(lambda: open(mnt.path("file"), "w")) == errno.EACCES
-    assert os_errno(lambda: open(mnt.path("ch", "new"), "w")) == errno.EACCES
     assert os_errno(lambda: os.rename(mnt.path("ch"), mnt.path("ch2"))) == errno.EPERM
     assert os_errno(lambda: os.rename(mnt.path("ch", "enabled"),
                                       mnt.path("ch", "x"))) == errno.EPERM
-    assert os_errno(lambda: os.unlink(mnt.path("ch", "config.xml"))) == errno.EPERM
     assert os_errno(lambda: open(mnt.path("ch", "status"), "w")) == errno.EACCES
     assert os_errno(lambda: open(mnt.path("ch", "nofile"))) == errno.ENOENT
+    # Other names are scratch files (test_tools.py), and unlink of a
+    # channel file only hides it for a moment: OSS sees none of it.
+    mnt.emu.reset_stats()
+    open(mnt.path("ch", "new"), "w").close()
+    os.unlink(mnt.path("ch", "config.xml"))
+    assert not set(requests(mnt)) & {"PutLiveChannel", "DeleteLiveChannel"}
 
 
 def test_modes(mnt):
@@ -310,7 +314,9 @@ def test_config_write_changes_the_channel(mnt):
     mnt.emu.reset_stats()
     r = sh(f"cat > {mnt.path('ch', 'config.xml')} <<'EOF'\n{NEW_CONFIG}\nEOF")
     assert r.returncode == 0, r.stderr
-    assert requests(mnt) == {"PutLiveChannel": 1}
+    # The lookup fetches the file for its exact size; the write compares
+    # with that and sends the change.
+    assert requests(mnt) == {"GetLiveChannelInfo": 1, "PutLiveChannel": 1}
     x = info(mnt, "ch")
     assert x.findtext("Description") == "lobby camera"
     assert x.find("Target").findtext("FragDuration") == "10"
@@ -452,12 +458,10 @@ def test_reading_twice_through_one_fd_takes_a_new_snapshot(mnt):
         assert f.read().startswith("status live\n")
 
 
-def test_size_is_last_known_length(mnt):
+def test_size_is_exact_before_any_read(mnt):
     put_channel(mnt, "ch")
-    assert os.stat(mnt.path("ch", "enabled")).st_size == 4096
-    mnt.path("ch", "enabled").read_text()
-    time.sleep(1.1)                      # the kernel's attribute cache
     assert os.stat(mnt.path("ch", "enabled")).st_size == 2
+    assert os.stat(mnt.path("ch", "status")).st_size == len("status idle\n")
 
 
 def test_2500_channels_list_with_3_requests(mnt):
@@ -593,8 +597,8 @@ def test_503_is_retried(mnt):
 
 
 def test_persistent_500_is_eio_without_hanging(mnt):
-    mnt.expect_log(r"^osslivefs: warn: open /ch/status: Input/output error \(EIO\): "
-                   r"OSS 500 ")
+    mnt.expect_log(r"^osslivefs: warn: (getattr|open) /ch/status: Input/output error "
+                   r"\(EIO\): OSS 500 ")
     put_channel(mnt, "ch")
     os.listdir(mnt.path("ch"))
     mnt.emu.reset_stats()

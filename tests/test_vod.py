@@ -168,7 +168,7 @@ def test_segments_and_live_playlist_are_not_writable(mnt, ch):
     assert os_errno(lambda: open(ch / name, "w")) == errno.EACCES
     assert os_errno(lambda: open(ch / "playlist.m3u8", "w")) == errno.EACCES
     assert sh(f"echo '{T0} {T0 + 10}' > {ch}/playlist.m3u8").returncode != 0
-    assert os_errno(lambda: open(ch / "clip.txt", "w")) == errno.EINVAL
+    open(ch / "clip.txt", "w").close()          # a scratch file (test_tools.py)
     assert oct(os.stat(ch / name).st_mode) == "0o100444"
 
 

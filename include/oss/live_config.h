@@ -43,6 +43,9 @@ int live_config_parse(const char *xml, size_t len, struct live_config *out,
 		      char *why, size_t whylen);
 /* The indented document, ending in a newline.  Returns length or -errno. */
 int live_config_format(const struct live_config *c, char **xml);
+/* Same values (not the same bytes): what makes a write a no-op. */
+bool live_config_equal(const struct live_config *a,
+		       const struct live_config *b);
 /* The PutLiveChannel body: only what was given (Description when not
  * empty, Status when disabled, Type, FragDuration/FragCount and
  * PlaylistName when set, Snapshot when present).  Length or -errno. */

@@ -11,10 +11,13 @@
 #include "oss/live.h"
 #include "util/str.h"
 
-static int config_show(struct fs_ctx *c, const char *ch, struct sbuf *out,
-		       struct fs_error *e)
+/* GetLiveChannelInfo answers for config.xml and enabled at once: both are
+ * recorded, so that ls -l pays one request for the two. */
+static int info_show(struct fs_ctx *c, const char *ch, bool want_xml,
+		     struct sbuf *out, struct fs_error *e)
 {
 	struct live_config cfg;
+	const char *en;
 	char *xml = NULL;
 	int ret;
 
@@ -24,15 +27,56 @@ static int config_show(struct fs_ctx *c, const char *ch, struct sbuf *out,
 	ret = live_config_format(&cfg, &xml);
 	if (ret < 0)
 		return ret;
-	ret = sbuf_add(out, xml, (size_t)ret);
+	en = cfg.enabled ? "1\n" : "0\n";
+	content_put(&c->content, ch, "config.xml", xml, (size_t)ret, 0, false);
+	content_put(&c->content, ch, "enabled", en, 2, 0, false);
+	ret = want_xml ? sbuf_add(out, xml, (size_t)ret) : sbuf_add(out, en, 2);
 	free(xml);
 	return ret;
+}
+
+static int config_show(struct fs_ctx *c, const char *ch, struct sbuf *out,
+		       struct fs_error *e)
+{
+	return info_show(c, ch, true, out, e);
+}
+
+static int enabled_show(struct fs_ctx *c, const char *ch, struct sbuf *out,
+			struct fs_error *e)
+{
+	return info_show(c, ch, false, out, e);
+}
+
+/* The channel's configuration as known within cache_ttl (the lookup
+ * before every open fetched it), else fetched. */
+static int config_current(struct fs_ctx *c, const char *ch,
+			  struct live_config *cur, struct oss_error *err)
+{
+	struct sbuf doc = { 0 };
+	char why[128];
+	int ret = -ENOENT;
+
+	if (content_get(&c->content, ch, "config.xml", c->opt.cache_ttl, false,
+			&doc, NULL) == 0)
+		ret = live_config_parse(doc.data, doc.len, cur, why, sizeof(why));
+	sbuf_free(&doc);
+	if (ret == 0)
+		return 0;
+	return live_get_info(c->engine, ch, cur, err);
+}
+
+/* After a change of ours: the next stat or open fetches again. */
+static void info_changed(struct fs_ctx *c, const char *ch)
+{
+	content_drop(&c->content, ch, "config.xml");
+	content_drop(&c->content, ch, "enabled");
+	cache_chan_invalidate(c->cache);
 }
 
 static int config_store(struct fs_ctx *c, const char *ch,
 			const struct sbuf *value, bool final, struct fs_error *e)
 {
-	struct live_config cfg;
+	struct live_config cfg, cur;
 	int ret;
 
 	ret = live_config_parse(value->data, value->len, &cfg, e->why,
@@ -44,21 +88,15 @@ static int config_store(struct fs_ctx *c, const char *ch,
 	}
 	if (ret)
 		return ret;
+	/* Re-applying the configuration a channel has is not a change, not
+	 * even while it is live (where PutLiveChannel would be EBUSY). */
+	if (config_current(c, ch, &cur, &e->oss) == 0 &&
+	    live_config_equal(&cfg, &cur))
+		return 0;
+	oss_error_clear(&e->oss);
 	ret = live_put(c->engine, ch, &cfg, NULL, &e->oss);
-	cache_chan_invalidate(c->cache);
+	info_changed(c, ch);
 	return ret;
-}
-
-static int enabled_show(struct fs_ctx *c, const char *ch, struct sbuf *out,
-			struct fs_error *e)
-{
-	struct live_config cfg;
-	int ret;
-
-	ret = live_get_info(c->engine, ch, &cfg, &e->oss);
-	if (ret)
-		return ret;
-	return sbuf_add(out, cfg.enabled ? "1\n" : "0\n", 2);
 }
 
 static const struct {
@@ -95,6 +133,7 @@ int chanfile_parse_bool(const char *buf, size_t len, bool final, bool *out)
 static int enabled_store(struct fs_ctx *c, const char *ch,
 			 const struct sbuf *value, bool final, struct fs_error *e)
 {
+	struct live_config cur;
 	bool on;
 	int ret;
 
@@ -104,8 +143,11 @@ static int enabled_store(struct fs_ctx *c, const char *ch,
 			 "yes no on off enabled disabled");
 	if (ret)
 		return ret;
+	if (config_current(c, ch, &cur, &e->oss) == 0 && cur.enabled == on)
+		return 0;
+	oss_error_clear(&e->oss);
 	ret = live_put_status(c->engine, ch, on, &e->oss);
-	cache_chan_invalidate(c->cache);
+	info_changed(c, ch);
 	return ret;
 }
 
@@ -206,8 +248,8 @@ static int play_url_show(struct fs_ctx *c, const char *ch, struct sbuf *out,
 static const struct chanfile chanfiles[] = {
 	{ .name = "config.xml",  .mode = 0644, .show = config_show,  .store = config_store },
 	{ .name = "enabled",     .mode = 0644, .show = enabled_show, .store = enabled_store },
-	{ .name = "status",      .mode = 0444, .show = status_show },
-	{ .name = "history",     .mode = 0444, .show = history_show },
+	{ .name = "status",      .mode = 0444, .show = status_show,  .tracked = true },
+	{ .name = "history",     .mode = 0444, .show = history_show, .tracked = true },
 	{ .name = "publish_url", .mode = 0444, .show = publish_url_show },
 	{ .name = "play_url",    .mode = 0444, .show = play_url_show },
 };
@@ -228,4 +270,14 @@ const struct chanfile *chanfile_find(const char *name)
 		if (strcmp(a->name, name) == 0)
 			return a;
 	return NULL;
+}
+
+unsigned chanfile_index(const struct chanfile *f)
+{
+	return (unsigned)(f - chanfiles);
+}
+
+unsigned chanfile_count(void)
+{
+	return sizeof(chanfiles) / sizeof(chanfiles[0]);
 }

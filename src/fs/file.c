@@ -1,7 +1,7 @@
 /*
  * Open files: a snapshot per open for reading channel files (lxcfs style),
  * a buffer per open for writing a value that is sent as soon as it is
- * complete, and vod/ readers.
+ * complete, vod/ readers, and scratch files (scratch.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -9,19 +9,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fs_i.h"
 
-enum fh_kind { FH_CHANFILE, FH_VOD_READ, FH_VOD_WRITE };
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+enum fh_kind { FH_CHANFILE, FH_VOD_READ, FH_VOD_WRITE, FH_SCRATCH };
 
 struct fh {
 	/* Every open file, on its mount's list: the kernel may drop the
 	 * RELEASE of the last ones at unmount, and fh_free_all frees them. */
-	struct fs_ctx *c;
 	struct fh *prev, *next;
 	pthread_mutex_t lock;
 	enum fh_kind kind;
 	struct node node;
+	char *path;
+	time_t since;           /* the channel's last change, at open */
+	struct scratch *scr;    /* FH_SCRATCH */
 	/* FH_CHANFILE reads: the snapshot of the whole file. */
 	struct sbuf snap;
 	bool have_snap;
@@ -29,21 +35,33 @@ struct fh {
 	/* Writes: the value being written, and whether it was sent. */
 	struct sbuf wbuf;
 	bool sent;
+	bool rejected;          /* a write was refused: nothing to keep */
+	bool flush_failed;      /* close reported the error once */
+	bool created;           /* config.xml or enabled created again */
 	/* FH_VOD_READ */
 	struct vod_reader *reader;
 	bool pending;           /* created here, not yet in the listing */
 	bool append;            /* O_APPEND: the kernel's offset is st_size */
 };
 
+static struct fh *fh_of(struct fuse_file_info *fi)
+{
+	return (struct fh *)(uintptr_t)fi->fh;
+}
+
 static struct fh *fh_new(struct fs_ctx *c, enum fh_kind kind,
-			 const struct node *n)
+			 const struct node *n, const char *path)
 {
 	struct fh *fh = calloc(1, sizeof(*fh));
 
 	if (!fh)
 		return NULL;
+	fh->path = strdup(path);
+	if (!fh->path) {
+		free(fh);
+		return NULL;
+	}
 	pthread_mutex_init(&fh->lock, NULL);
-	fh->c = c;
 	fh->kind = kind;
 	fh->node = *n;
 	pthread_mutex_lock(&c->fhs_lock);
@@ -55,10 +73,31 @@ static struct fh *fh_new(struct fs_ctx *c, enum fh_kind kind,
 	return fh;
 }
 
-static void fh_free(struct fh *fh)
+/* A new NAME.m3u8 closed before a time range was sent stays as a scratch
+ * file holding what was written (touch, an incomplete echo whose close
+ * error bash ignores): visible, and a range written into it later makes
+ * the playlist. */
+static void keep_unsent(struct fs_ctx *c, struct fh *fh)
 {
-	struct fs_ctx *c = fh->c;
+	struct scratch *s;
+	int ret;
 
+	if (fh->kind != FH_VOD_WRITE || !fh->pending || fh->sent || fh->rejected)
+		return;
+	ret = scratch_create(&c->scratch, fh->path, 0644, getuid(), getgid(), &s);
+	if (ret) {
+		fs_fail("release", fh->path, ret, "what was written is not kept (at most "
+			STR(SCRATCH_COUNT_MAX) " scratch files per mount)", NULL);
+		return;
+	}
+	scratch_truncate(&c->scratch, s, 0);
+	scratch_write(&c->scratch, s, fh->wbuf.data ? fh->wbuf.data : "",
+		      fh->wbuf.len, 0, false);
+	scratch_put(&c->scratch, s);
+}
+
+static void fh_free(struct fs_ctx *c, struct fh *fh)
+{
 	pthread_mutex_lock(&c->fhs_lock);
 	if (fh->prev)
 		fh->prev->next = fh->next;
@@ -67,31 +106,39 @@ static void fh_free(struct fh *fh)
 	if (fh->next)
 		fh->next->prev = fh->prev;
 	pthread_mutex_unlock(&c->fhs_lock);
+	keep_unsent(c, fh);
+	if (fh->created)
+		hide_file_closed(&c->hidden, fh->node.ch,
+				 chanfile_index(fh->node.file));
 	if (fh->pending)
 		vod_pending_del(c, fh->node.ch, fh->node.obj);
 	sbuf_free(&fh->snap);
 	sbuf_free(&fh->wbuf);
 	vod_reader_free(fh->reader);
+	scratch_put(&c->scratch, fh->scr);
 	pthread_mutex_destroy(&fh->lock);
+	free(fh->path);
 	free(fh);
 }
 
-/* Called with fh->lock held (or before fh is shared). */
+/* Called with fh->lock held (or before fh is shared).  At open, what the
+ * lookup just fetched for the size; at a read at offset 0 again, afresh. */
 static int take_snapshot(struct fs_ctx *c, struct fh *fh, const char *op,
-			 const char *path)
+			 enum chanfile_use use)
 {
 	struct fs_error e = { 0 };
+	time_t mtime;
 	int ret;
 
 	sbuf_reset(&fh->snap);
-	ret = fh->node.file->show(c, fh->node.ch, &fh->snap, &e);
+	ret = chanfile_content(c, fh->node.ch, fh->since, fh->node.file, use,
+			       &fh->snap, &mtime, &e);
 	if (ret) {
 		fh->have_snap = false;
-		return fs_fail(op, path, ret, e.why[0] ? e.why : NULL, &e.oss);
+		return fs_fail(op, fh->path, ret, e.why[0] ? e.why : NULL, &e.oss);
 	}
 	fh->have_snap = true;
 	fh->served = false;
-	size_set(c, fh->node.ch, fh->node.file->name, (off_t)fh->snap.len);
 	return 0;
 }
 
@@ -109,14 +156,15 @@ static int open_chanfile(struct fs_ctx *c, const char *path, const struct node *
 	ret = cache_chan_lookup(c->cache, n->ch, &ci, &err);
 	if (ret)
 		return fs_fail("open", path, ret, NULL, &err);
-	fh = fh_new(c, FH_CHANFILE, n);
+	fh = fh_new(c, FH_CHANFILE, n, path);
 	if (!fh)
 		return -ENOMEM;
 	fh->append = fi->flags & O_APPEND;
+	fh->since = ci.mtime;
 	if (acc == O_RDONLY) {
-		ret = take_snapshot(c, fh, "open", path);
+		ret = take_snapshot(c, fh, "open", CHANFILE_FOR_OPEN);
 		if (ret) {
-			fh_free(fh);
+			fh_free(c, fh);
 			return ret;
 		}
 	}
@@ -124,6 +172,25 @@ static int open_chanfile(struct fs_ctx *c, const char *path, const struct node *
 	fi->direct_io = 1;
 	/* A reader has nothing to send at close: spare the FLUSH round trip. */
 	fi->noflush = acc == O_RDONLY;
+	return 0;
+}
+
+/* Takes over the reference s. */
+static int open_scratch(struct fs_ctx *c, const char *path,
+			const struct node *n, struct scratch *s,
+			struct fuse_file_info *fi)
+{
+	struct fh *fh = fh_new(c, FH_SCRATCH, n, path);
+
+	if (!fh) {
+		scratch_put(&c->scratch, s);
+		return -ENOMEM;
+	}
+	fh->scr = s;
+	fh->append = fi->flags & O_APPEND;
+	fi->fh = (uintptr_t)fh;
+	fi->direct_io = 1;
+	fi->noflush = 1;
 	return 0;
 }
 
@@ -174,13 +241,13 @@ static int open_vobj(struct fs_ctx *c, const char *path, const struct node *n,
 		return fs_fail("open", path, -EACCES,
 			    vod_is_live_playlist(&ci, n->obj) ? "the live playlist is written by OSS"
 							   : "only NAME.m3u8 playlists can be written", NULL);
-	fh = fh_new(c, acc == O_WRONLY ? FH_VOD_WRITE : FH_VOD_READ, n);
+	fh = fh_new(c, acc == O_WRONLY ? FH_VOD_WRITE : FH_VOD_READ, n, path);
 	if (!fh)
 		return -ENOMEM;
 	if (fh->kind == FH_VOD_READ) {
 		ret = open_reader(c, n, oi.size, &fh->reader);
 		if (ret) {
-			fh_free(fh);
+			fh_free(c, fh);
 			return ret;
 		}
 	}
@@ -188,7 +255,7 @@ static int open_vobj(struct fs_ctx *c, const char *path, const struct node *n,
 	if (create) {
 		ret = vod_pending_add(c, n->ch, n->obj);
 		if (ret) {
-			fh_free(fh);
+			fh_free(c, fh);
 			return ret;
 		}
 		fh->pending = true;
@@ -202,22 +269,88 @@ static int open_vobj(struct fs_ctx *c, const char *path, const struct node *n,
 	return 0;
 }
 
+/* A scratch file in vod/ with a playlist name (a touch, an incomplete
+ * range) opened for writing is a playlist being written again. */
+static int open_vod_scratch(struct fs_ctx *c, const char *path,
+			    const struct node *n, struct scratch *s,
+			    struct fuse_file_info *fi)
+{
+	if ((fi->flags & O_ACCMODE) != O_WRONLY || vod_is_scratch_name(n->obj))
+		return open_scratch(c, path, n, s, fi);
+	scratch_put(&c->scratch, s);
+	return open_vobj(c, path, n, fi, true);
+}
+
 int fs_open(const char *path, struct fuse_file_info *fi)
 {
+	struct fs_ctx *c = fs_ctx();
+	struct scratch *s;
 	struct node n;
 	int ret;
 
 	ret = node_parse(path, &n);
 	if (ret)
 		return ret;
+	if (n.type == N_SCRATCH || n.type == N_VOBJ) {
+		s = scratch_get(&c->scratch, path);
+		if (s && n.type == N_VOBJ)
+			return open_vod_scratch(c, path, &n, s, fi);
+		if (s)
+			return open_scratch(c, path, &n, s, fi);
+	}
 	switch (n.type) {
 	case N_CHANFILE:
-		return open_chanfile(fs_ctx(), path, &n, fi);
+		if (hide_file_is(&c->hidden, n.ch, chanfile_index(n.file)))
+			return -ENOENT;
+		return open_chanfile(c, path, &n, fi);
 	case N_VOBJ:
-		return open_vobj(fs_ctx(), path, &n, fi, false);
+		if (hide_obj_is(&c->hidden, n.ch, n.obj))
+			return -ENOENT;
+		return open_vobj(c, path, &n, fi, false);
+	case N_SCRATCH:
+		return -ENOENT;
 	default:
 		return -EISDIR;
 	}
+}
+
+static int create_scratch(struct fs_ctx *c, const char *path,
+			  const struct node *n, mode_t mode,
+			  struct fuse_file_info *fi)
+{
+	struct fuse_context *fc = fuse_get_context();
+	struct oss_error err = { 0 };
+	struct scratch *s;
+	int ret;
+
+	ret = cache_chan_lookup(c->cache, n->ch, NULL, &err);
+	if (ret)
+		return fs_fail("create", path, ret, NULL, &err);
+	ret = scratch_create(&c->scratch, path, mode, fc->uid, fc->gid, &s);
+	if (ret == -ENOSPC)
+		return fs_fail("create", path, ret, "at most "
+			       STR(SCRATCH_COUNT_MAX) " scratch files per mount", NULL);
+	if (ret)
+		return fs_fail("create", path, ret, NULL, NULL);
+	return open_scratch(c, path, n, s, fi);
+}
+
+/* config.xml or enabled created again after rm (install, mv, tar xf). */
+static int create_chanfile(struct fs_ctx *c, const char *path,
+			   const struct node *n, struct fuse_file_info *fi)
+{
+	int ret;
+
+	if (!(n->file->mode & 0200))
+		return fs_fail("create", path, -EACCES, "the file is read-only", NULL);
+	if ((fi->flags & O_ACCMODE) == O_RDONLY)
+		fi->flags |= O_WRONLY;
+	ret = open_chanfile(c, path, n, fi);
+	if (ret)
+		return ret;
+	fh_of(fi)->created = true;
+	hide_file_created(&c->hidden, n->ch, chanfile_index(n->file));
+	return 0;
 }
 
 int fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
@@ -229,20 +362,23 @@ int fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 	struct node n;
 	int ret;
 
-	(void)mode;
 	ret = node_parse(path, &n);
 	if (ret == -ENAMETOOLONG)
 		return fs_fail("create", path, ret, "a name is at most 255 bytes", NULL);
+	if (ret == 0 && (n.type == N_SCRATCH ||
+			 (n.type == N_VOBJ && vod_is_scratch_name(n.obj))))
+		return create_scratch(c, path, &n, mode, fi);
+	if (ret == 0 && n.type == N_CHANFILE)
+		return create_chanfile(c, path, &n, fi);
 	if (ret || n.type != N_VOBJ)
-		return fs_fail("create", path, -EACCES, "files can only be created in vod/", NULL);
+		return fs_fail("create", path, -EACCES, "files can only be created "
+			       "in a channel directory or its vod/", NULL);
 	why = vod_name_why(n.obj);
 	if (why)
 		return fs_fail("create", path, -EINVAL, why, NULL);
 	ret = cache_chan_lookup(c->cache, n.ch, &ci, &err);
 	if (ret)
 		return fs_fail("create", path, ret, NULL, &err);
-	if (!vod_is_m3u8(n.obj))
-		return fs_fail("create", path, -EINVAL, "a VOD playlist name must end in .m3u8", NULL);
 	if (vod_is_live_playlist(&ci, n.obj))
 		return fs_fail("create", path, -EACCES, "the live playlist is written by OSS", NULL);
 	/* A new playlist's content can only come from a write. */
@@ -251,14 +387,15 @@ int fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 	return open_vobj(c, path, &n, fi, true);
 }
 
-static int read_chanfile(struct fs_ctx *c, struct fh *fh, const char *path,
-		     char *buf, size_t size, off_t off)
+static int read_chanfile(struct fs_ctx *c, struct fh *fh, char *buf,
+			 size_t size, off_t off)
 {
 	int ret;
 
 	/* Reading offset 0 again (after the first pass) takes a new snapshot. */
 	if (!fh->have_snap || (off == 0 && fh->served)) {
-		ret = take_snapshot(c, fh, "read", path);
+		ret = take_snapshot(c, fh, "read", fh->have_snap ? CHANFILE_FRESH
+								 : CHANFILE_FOR_OPEN);
 		if (ret)
 			return ret;
 	}
@@ -272,21 +409,25 @@ static int read_chanfile(struct fs_ctx *c, struct fh *fh, const char *path,
 }
 
 int fs_read(const char *path, char *buf, size_t size, off_t off,
-		   struct fuse_file_info *fi)
+	    struct fuse_file_info *fi)
 {
-	struct fh *fh = (struct fh *)(uintptr_t)fi->fh;
+	struct fs_ctx *c = fs_ctx();
+	struct fh *fh = fh_of(fi);
 	int ret;
 
+	(void)path;
+	if (fh->kind == FH_SCRATCH)
+		return scratch_read(&c->scratch, fh->scr, buf, size, off);
 	/* A reader has its own lock, never held across a request. */
 	if (fh->kind == FH_VOD_READ) {
-		ret = vod_reader_read(fh->reader, path, buf, size, off);
+		ret = vod_reader_read(fh->reader, fh->path, buf, size, off);
 		if (ret >= 0 && vod_reader_read_whole(fh->reader))
-			vod_prefetch_read_whole(fs_ctx(), &fh->node);
+			vod_prefetch_read_whole(c, &fh->node);
 		return ret;
 	}
 	pthread_mutex_lock(&fh->lock);
 	if (fh->kind == FH_CHANFILE)
-		ret = read_chanfile(fs_ctx(), fh, path, buf, size, off);
+		ret = read_chanfile(c, fh, buf, size, off);
 	else
 		ret = -EBADF;
 	pthread_mutex_unlock(&fh->lock);
@@ -311,10 +452,19 @@ static bool all_space(const char *buf, size_t size)
 	return true;
 }
 
+/* Called with fh->lock held: the value went out. */
+static void sent_ok(struct fs_ctx *c, struct fh *fh)
+{
+	fh->sent = true;
+	/* A playlist written into a kept scratch file replaces it. */
+	if (fh->kind == FH_VOD_WRITE)
+		scratch_unlink(&c->scratch, fh->path);
+}
+
 /* Called with fh->lock held.  A value is sent as soon as it is complete,
  * so that write(2) itself reports what OSS or the local checks said. */
-static int write_value(struct fs_ctx *c, struct fh *fh, const char *path,
-		       const char *buf, size_t size, off_t off)
+static int write_value(struct fs_ctx *c, struct fh *fh, const char *buf,
+		       size_t size, off_t off)
 {
 	struct fs_error e = { 0 };
 	int ret;
@@ -322,8 +472,8 @@ static int write_value(struct fs_ctx *c, struct fh *fh, const char *path,
 	if (fh->sent) {
 		if (all_space(buf, size))
 			return (int)size;
-		return fs_fail("write", path, -EINVAL,
-			    "a value was already sent; write one value per open", NULL);
+		return fs_fail("write", fh->path, -EINVAL,
+			       "a value was already sent; write one value per open", NULL);
 	}
 	/* ">>" writes a value like ">": the kernel's append offset is the
 	 * file's last known size, not a place in this open's value. */
@@ -338,48 +488,72 @@ static int write_value(struct fs_ctx *c, struct fh *fh, const char *path,
 	if (ret) {
 		/* A rejected write changes nothing, and close has nothing to send. */
 		sbuf_reset(&fh->wbuf);
-		return fs_fail("write", path, ret, e.why, &e.oss);
+		fh->rejected = true;
+		return fs_fail("write", fh->path, ret, e.why, &e.oss);
 	}
-	fh->sent = true;
+	sent_ok(c, fh);
 	return (int)size;
 }
 
-int fs_write(const char *path, const char *buf, size_t size, off_t off,
-		    struct fuse_file_info *fi)
+_Static_assert(SCRATCH_SIZE_MAX == 1u << 20, "the log lines say 1 MiB");
+
+static int write_scratch(struct fs_ctx *c, struct fh *fh, const char *buf,
+			 size_t size, off_t off)
 {
-	struct fh *fh = (struct fh *)(uintptr_t)fi->fh;
+	int ret = scratch_write(&c->scratch, fh->scr, buf, size, off, fh->append);
+
+	if (ret == -EFBIG)
+		return fs_fail("write", fh->path, ret,
+			       "a scratch file holds at most 1 MiB", NULL);
+	return ret;
+}
+
+int fs_write(const char *path, const char *buf, size_t size, off_t off,
+	     struct fuse_file_info *fi)
+{
+	struct fs_ctx *c = fs_ctx();
+	struct fh *fh = fh_of(fi);
 	int ret;
 
+	(void)path;
 	if (fh->kind == FH_VOD_READ)
 		return -EBADF;
+	if (fh->kind == FH_SCRATCH)
+		return write_scratch(c, fh, buf, size, off);
 	pthread_mutex_lock(&fh->lock);
 	if ((fh->append ? (off_t)fh->wbuf.len : off) + size > (1u << 20)) {
 		pthread_mutex_unlock(&fh->lock);
-		return fs_fail("write", path, -EFBIG, "values are at most 1 MiB", NULL);
+		return fs_fail("write", fh->path, -EFBIG, "values are at most 1 MiB", NULL);
 	}
-	ret = write_value(fs_ctx(), fh, path, buf, size, off);
+	ret = write_value(c, fh, buf, size, off);
 	pthread_mutex_unlock(&fh->lock);
 	return ret;
 }
 
 /* close(2): what is still incomplete is validated now, and its error is
- * close's. */
+ * close's (once: every close of a dup'ed descriptor flushes). */
 int fs_flush(const char *path, struct fuse_file_info *fi)
 {
-	struct fh *fh = (struct fh *)(uintptr_t)fi->fh;
+	struct fs_ctx *c = fs_ctx();
+	struct fh *fh = fh_of(fi);
 	struct fs_error e = { 0 };
 	int ret = 0;
 
-	if (fh->kind == FH_VOD_READ)
+	(void)path;
+	if (fh->kind == FH_VOD_READ || fh->kind == FH_SCRATCH)
 		return 0;
 	pthread_mutex_lock(&fh->lock);
-	if (!fh->sent && fh->wbuf.len > 0) {
-		ret = store(fs_ctx(), fh, true, &e);
-		sbuf_reset(&fh->wbuf);
-		if (ret == 0)
-			fh->sent = true;
-		else
-			fs_fail("close", path, ret, e.why, &e.oss);
+	if (!fh->sent && !fh->flush_failed && fh->wbuf.len > 0) {
+		ret = store(c, fh, true, &e);
+		if (ret == 0) {
+			sent_ok(c, fh);
+		} else {
+			fh->flush_failed = true;
+			/* An incomplete new playlist is kept (keep_unsent). */
+			if (fh->kind != FH_VOD_WRITE || !fh->pending)
+				sbuf_reset(&fh->wbuf);
+			fs_fail("close", fh->path, ret, e.why, &e.oss);
+		}
 	}
 	pthread_mutex_unlock(&fh->lock);
 	return ret;
@@ -388,30 +562,68 @@ int fs_flush(const char *path, struct fuse_file_info *fi)
 void fh_free_all(struct fs_ctx *c)
 {
 	while (c->fhs)
-		fh_free(c->fhs);
+		fh_free(c, c->fhs);
 }
 
 int fs_release(const char *path, struct fuse_file_info *fi)
 {
 	(void)path;
-	fh_free((struct fh *)(uintptr_t)fi->fh);
+	fh_free(fs_ctx(), fh_of(fi));
 	return 0;
+}
+
+int fs_fsync(const char *path, int datasync, struct fuse_file_info *fi)
+{
+	(void)path;
+	(void)datasync;
+	(void)fi;
+	return 0;       /* values are sent by write; scratch files stay here */
+}
+
+/* Called with fh->lock held. */
+static int truncate_fh(struct fh *fh, off_t size)
+{
+	if (size == 0) {
+		sbuf_reset(&fh->wbuf);
+		fh->sent = false;
+		fh->flush_failed = false;
+		return 0;
+	}
+	/* rsync --inplace ends with ftruncate to what it wrote. */
+	if ((size_t)size == fh->wbuf.len)
+		return 0;
+	return fs_fail("truncate", fh->path, -EINVAL,
+		       "only truncation to 0 or to the length written is supported", NULL);
+}
+
+static int truncate_scratch(struct fs_ctx *c, struct scratch *s,
+			    const char *path, off_t size)
+{
+	int ret = scratch_truncate(&c->scratch, s, size);
+
+	scratch_put(&c->scratch, s);
+	if (ret == -EFBIG)
+		return fs_fail("truncate", path, ret,
+			       "a scratch file holds at most 1 MiB", NULL);
+	return ret;
 }
 
 int fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 {
-	struct fh *fh = fi ? (struct fh *)(uintptr_t)fi->fh : NULL;
+	struct fs_ctx *c = fs_ctx();
+	struct fh *fh = fi ? fh_of(fi) : NULL;
+	struct scratch *s = fh ? fs_file_scratch(fi)
+			       : scratch_get(&c->scratch, path);
 	struct stat st;
 	int ret;
 
-	if (size != 0)
-		return fs_fail("truncate", path, -EINVAL, "only truncation to 0 is supported", NULL);
+	if (s)
+		return truncate_scratch(c, s, path, size);
 	if (fh) {
 		pthread_mutex_lock(&fh->lock);
-		sbuf_reset(&fh->wbuf);
-		fh->sent = false;
+		ret = truncate_fh(fh, size);
 		pthread_mutex_unlock(&fh->lock);
-		return 0;
+		return ret;
 	}
 	/* O_TRUNC without an open file: only resets what the next open writes. */
 	ret = fs_getattr(path, &st, NULL);
@@ -419,6 +631,41 @@ int fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 		return ret;
 	if (!S_ISREG(st.st_mode) || !(st.st_mode & 0200))
 		return fs_fail("truncate", path, -EACCES, "the file is read-only", NULL);
+	if (size != 0 && size != st.st_size)
+		return fs_fail("truncate", path, -EINVAL, "only truncation to 0 is supported", NULL);
 	return 0;
 }
 
+struct scratch *fs_file_scratch(struct fuse_file_info *fi)
+{
+	struct fh *fh = fh_of(fi);
+
+	if (fh->kind != FH_SCRATCH)
+		return NULL;
+	return scratch_hold(&fs_ctx()->scratch, fh->scr);
+}
+
+int fs_file_getattr(struct fuse_file_info *fi, struct stat *st)
+{
+	struct fs_ctx *c = fs_ctx();
+	struct oss_error err = { 0 };
+	struct fh *fh = fh_of(fi);
+	int ret;
+
+	if (fh->kind == FH_SCRATCH) {
+		scratch_stat(&c->scratch, fh->scr, st);
+		return 0;
+	}
+	/* A reader's size is its snapshot's: tar checks it after reading. */
+	if (fh->kind == FH_CHANFILE && fh->have_snap) {
+		fill_file(st, fh->node.file->mode, (off_t)fh->snap.len, fh->since);
+		return 0;
+	}
+	ret = fs_node_getattr(c, &fh->node, fh->path, st, &err);
+	/* A file created again is there even before its name shows. */
+	if (ret == -ENOENT && fh->kind == FH_CHANFILE) {
+		fill_file(st, fh->node.file->mode, 0, fh->since);
+		return 0;
+	}
+	return ret;
+}

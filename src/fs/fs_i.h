@@ -12,12 +12,12 @@
 
 #include "fs/fs.h"
 #include "cache/cache.h"
+#include "cache/content.h"
 #include "http/osserr.h"
 #include "util/sbuf.h"
+#include "hide.h"
+#include "scratch.h"
 
-#define FS_SIZE_BUCKETS 1024
-
-struct size_entry;                      /* sizes.c */
 struct vod_pending;                     /* vod.c */
 struct fh;                              /* file.c: an open file */
 struct fetch_pool;                      /* fetch_pool.c */
@@ -28,9 +28,10 @@ struct fs_ctx {
 	struct cache *cache;
 	struct fs_options opt;
 	time_t mounted_at;
-	/* Last known lengths of channel files. */
-	pthread_mutex_t sizes_lock;
-	struct size_entry *sizes[FS_SIZE_BUCKETS];
+	/* The last content seen of each channel file: exact sizes. */
+	struct content_cache content;
+	struct scratch_table scratch;   /* scratch.c */
+	struct hide_table hidden;       /* hide.c */
 	/* vod/ files created here and still open: they exist for getattr
 	 * before OSS has them. */
 	pthread_mutex_t pending_lock;
@@ -54,7 +55,7 @@ struct fs_error {
 };
 
 /* node.c: a path as what it names. */
-enum node_type { N_ROOT, N_CHAN, N_CHANFILE, N_VOD, N_VOBJ };
+enum node_type { N_ROOT, N_CHAN, N_CHANFILE, N_VOD, N_VOBJ, N_SCRATCH };
 
 struct chanfile;
 
@@ -62,12 +63,16 @@ struct node {
 	enum node_type type;
 	char ch[NAME_MAX + 1];
 	const struct chanfile *file;    /* N_CHANFILE */
-	char obj[NAME_MAX + 1];         /* N_VOBJ */
+	char obj[NAME_MAX + 1];         /* N_VOBJ, N_SCRATCH */
 };
 
 int node_parse(const char *path, struct node *n);
 /* "<ch>/<obj>", the object key of a vod/ node. */
 void node_key(const struct node *n, char *key, size_t size);
+/* Names beginning with '.' are never channels (git init, cp -r repo/.). */
+bool node_is_dot_channel(const struct node *n);
+/* libfuse's name for an open file that rm removed (.fuse_hidden*). */
+bool node_is_fuse_hidden(const char *name);
 void fill_dir(struct stat *st, time_t t);
 void fill_file(struct stat *st, mode_t mode, off_t size, time_t t);
 
@@ -82,19 +87,31 @@ struct chanfile {
 		    struct fs_error *e);
 	int (*store)(struct fs_ctx *c, const char *ch, const struct sbuf *value,
 		     bool final, struct fs_error *e);
+	bool tracked;           /* changes on its own: mtime when seen to */
 };
 
 const struct chanfile *chanfile_find(const char *name);
 const struct chanfile *chanfile_at(size_t i);   /* NULL past the end */
+unsigned chanfile_index(const struct chanfile *f);
+unsigned chanfile_count(void);
+
+/* chancontent.c: where a channel file's content comes from.  A stat
+ * reuses what was fetched within cache_ttl; an open reuses, once, what a
+ * lookup fetched within CHANFILE_REUSE_SECS (so cat is one request); a
+ * read at offset 0 again always fetches. */
+enum chanfile_use { CHANFILE_FOR_STAT, CHANFILE_FOR_OPEN, CHANFILE_FRESH };
+#define CHANFILE_REUSE_SECS 1.0
+
+/* The content of ch's file f appended to out, and its mtime: the
+ * channel's last change (since), or for status and history when this
+ * mount last saw the content change.  e says why on failure. */
+int chanfile_content(struct fs_ctx *c, const char *ch, time_t since,
+		     const struct chanfile *f, enum chanfile_use use,
+		     struct sbuf *out, time_t *mtime, struct fs_error *e);
 
 /* Parse a boolean as `enabled` accepts it: 0, -EAGAIN or -EINVAL. */
 int chanfile_parse_bool(const char *buf, size_t len, bool final, bool *out);
 
-/* sizes.c: the last known length of a channel file; 4096 before the
- * first read. */
-off_t size_get(struct fs_ctx *c, const char *ch, const char *file);
-void size_set(struct fs_ctx *c, const char *ch, const char *file, off_t size);
-void sizes_clear(struct fs_ctx *c);
 
 /* vod.c: the rules of vod/. */
 bool vod_is_m3u8(const char *obj);
@@ -102,6 +119,9 @@ bool vod_is_m3u8(const char *obj);
 const char *vod_name_why(const char *obj);
 bool vod_is_live_playlist(const struct chan_info *ci, const char *obj);
 mode_t vod_mode(const struct chan_info *ci, const char *obj);
+/* Names created in vod/ as scratch files: not a playlist name, or a dot
+ * file (rsync's and Ansible's temporary names). */
+bool vod_is_scratch_name(const char *obj);
 bool vod_is_pending(struct fs_ctx *c, const char *ch, const char *obj);
 int vod_pending_add(struct fs_ctx *c, const char *ch, const char *obj);
 void vod_pending_del(struct fs_ctx *c, const char *ch, const char *obj);
@@ -166,8 +186,29 @@ int fs_release(const char *path, struct fuse_file_info *fi);
 /* At unmount: frees what the kernel's dropped RELEASEs left open. */
 void fh_free_all(struct fs_ctx *c);
 int fs_truncate(const char *path, off_t size, struct fuse_file_info *fi);
+int fs_fsync(const char *path, int datasync, struct fuse_file_info *fi);
+/* The stat of an open file; a reference to its scratch file, or NULL. */
+int fs_file_getattr(struct fuse_file_info *fi, struct stat *st);
+struct scratch *fs_file_scratch(struct fuse_file_info *fi);
 
 /* ops.c */
 int fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi);
+int fs_node_getattr(struct fs_ctx *c, const struct node *n, const char *path,
+		    struct stat *st, struct oss_error *err);
+
+/* remove.c: unlink and rmdir, and the all-or-nothing deletion of a
+ * channel tree (hide.c). */
+int fs_unlink(const char *path);
+int fs_rmdir(const char *path);
+
+/* rename.c: a scratch file renamed over config.xml, enabled or a vod/
+ * playlist is one write of its whole content. */
+int fs_rename(const char *from, const char *to, unsigned int flags);
+
+/* meta.c: chmod, chown and utimens that change nothing succeed. */
+int fs_chmod(const char *path, mode_t mode, struct fuse_file_info *fi);
+int fs_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi);
+int fs_utimens(const char *path, const struct timespec tv[2],
+	       struct fuse_file_info *fi);
 
 #endif

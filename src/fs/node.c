@@ -4,6 +4,7 @@
  *   /                       one directory per channel
  *   /<ch>/<file>            the channel files of chanfiles.c
  *   /<ch>/vod/<object>      the objects under the key prefix "<ch>/"
+ *   /<ch>/<other>           scratch files (scratch.c); in vod/ too
  */
 #include <errno.h>
 #include <stdio.h>
@@ -41,8 +42,8 @@ static int parse_in_channel(const char *p, struct node *n)
 			return 0;
 		}
 		n->file = chanfile_find(p);
-		n->type = N_CHANFILE;
-		return n->file ? 0 : -ENOENT;
+		n->type = n->file ? N_CHANFILE : N_SCRATCH;
+		return n->file ? 0 : copy_component(n->obj, p, strlen(p));
 	}
 	if ((size_t)(s - p) != 3 || strncmp(p, "vod", 3) != 0)
 		return -ENOENT;
@@ -73,6 +74,18 @@ int node_parse(const char *path, struct node *n)
 void node_key(const struct node *n, char *key, size_t size)
 {
 	snprintf(key, size, "%s/%s", n->ch, n->obj);
+}
+
+bool node_is_dot_channel(const struct node *n)
+{
+	return n->type != N_ROOT && n->ch[0] == '.';
+}
+
+bool node_is_fuse_hidden(const char *name)
+{
+	const char *base = strrchr(name, '/');
+
+	return strncmp(base ? base + 1 : name, ".fuse_hidden", 12) == 0;
 }
 
 void fill_dir(struct stat *st, time_t t)

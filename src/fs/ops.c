@@ -1,8 +1,8 @@
 /*
  * The fuse_operations table, and the operations on names: attributes,
- * directories, mkdir/rmdir of channels, unlink of vod/ objects.  Open
- * files are file.c's.  Everything below goes through the cache and the
- * API layer.
+ * directories, mkdir of channels.  Open files are file.c's; unlink and
+ * rmdir remove.c's; rename rename.c's; chmod, chown and utimens meta.c's.
+ * Everything below goes through the cache and the API layer.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,6 +17,8 @@
 #include "oss/live.h"
 #include "oss/obj.h"
 
+/* A vod/ name written as a new playlist, or hidden during a tree
+ * deletion, before (or instead of) the listing. */
 static int vobj_getattr(struct fs_ctx *c, const struct node *n,
 			const struct chan_info *ci, struct stat *st,
 			struct oss_error *err)
@@ -24,6 +26,8 @@ static int vobj_getattr(struct fs_ctx *c, const struct node *n,
 	struct obj_info vi;
 	int ret;
 
+	if (hide_obj_is(&c->hidden, n->ch, n->obj))
+		return -ENOENT;
 	if (vod_is_pending(c, n->ch, n->obj)) {
 		fill_file(st, 0644, 0, time(NULL));
 		return 0;
@@ -35,8 +39,41 @@ static int vobj_getattr(struct fs_ctx *c, const struct node *n,
 	return 0;
 }
 
-static int node_getattr(struct fs_ctx *c, const struct node *n,
-			struct stat *st, struct oss_error *err)
+static int chanfile_getattr(struct fs_ctx *c, const struct node *n,
+			    const struct chan_info *ci, struct stat *st,
+			    struct oss_error *err)
+{
+	struct fs_error e = { 0 };
+	struct sbuf doc = { 0 };
+	time_t mtime;
+	int ret;
+
+	if (hide_file_is(&c->hidden, n->ch, chanfile_index(n->file)))
+		return -ENOENT;
+	/* The exact length a read returns now: tar and rsync trust it. */
+	ret = chanfile_content(c, n->ch, ci->mtime, n->file, CHANFILE_FOR_STAT,
+			       &doc, &mtime, &e);
+	if (ret == 0)
+		fill_file(st, n->file->mode, (off_t)doc.len, mtime);
+	sbuf_free(&doc);
+	*err = e.oss;
+	return ret;
+}
+
+static int scratch_getattr(struct fs_ctx *c, const char *path,
+			   struct stat *st)
+{
+	struct scratch *s = scratch_get(&c->scratch, path);
+
+	if (!s)
+		return -ENOENT;
+	scratch_stat(&c->scratch, s, st);
+	scratch_put(&c->scratch, s);
+	return 0;
+}
+
+int fs_node_getattr(struct fs_ctx *c, const struct node *n, const char *path,
+		    struct stat *st, struct oss_error *err)
 {
 	struct chan_info ci;
 	int ret;
@@ -45,34 +82,43 @@ static int node_getattr(struct fs_ctx *c, const struct node *n,
 		fill_dir(st, c->mounted_at);
 		return 0;
 	}
+	if (node_is_dot_channel(n))
+		return -ENOENT;
 	ret = cache_chan_lookup(c->cache, n->ch, &ci, err);
 	if (ret)
 		return ret;
+	if ((n->type == N_SCRATCH || n->type == N_VOBJ) &&
+	    scratch_getattr(c, path, st) == 0)
+		return 0;
 	switch (n->type) {
 	case N_CHANFILE:
-		fill_file(st, n->file->mode, size_get(c, n->ch, n->file->name),
-			  ci.mtime);
-		return 0;
+		return chanfile_getattr(c, n, &ci, st, err);
 	case N_VOBJ:
 		return vobj_getattr(c, n, &ci, st, err);
+	case N_SCRATCH:
+		return -ENOENT;
+	case N_VOD:
+		if (hide_vod_is(&c->hidden, n->ch))
+			return -ENOENT;
+		/* fall through */
 	default:
 		fill_dir(st, ci.mtime);
 		return 0;
 	}
 }
 
-int fs_getattr(const char *path, struct stat *st,
-		      struct fuse_file_info *fi)
+int fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 {
 	struct oss_error err = { 0 };
 	struct node n;
 	int ret;
 
-	(void)fi;
+	if (fi)
+		return fs_file_getattr(fi, st);
 	ret = node_parse(path, &n);
 	if (ret)
 		return ret;
-	ret = node_getattr(fs_ctx(), &n, st, &err);
+	ret = fs_node_getattr(fs_ctx(), &n, path, st, &err);
 	if (ret && ret != -ENOENT)
 		return fs_fail("getattr", path, ret, NULL, &err);
 	return ret;
@@ -105,6 +151,8 @@ static int fill_channel(void *arg, const struct chan_info *ch)
 	struct fill_ctx *f = arg;
 	struct stat st;
 
+	if (ch->name[0] == '.')
+		return 0;               /* never a channel (node_is_dot_channel) */
 	fill_dir(&st, ch->mtime);
 	return f->filler(f->buf, ch->name, &st, 0, f->flags);
 }
@@ -114,24 +162,46 @@ static int fill_vod(void *arg, const char *name, const struct obj_info *vi)
 	struct fill_ctx *f = arg;
 	struct stat st;
 
+	if (hide_obj_is(&f->c->hidden, f->ci->name, name))
+		return 0;
 	fill_file(&st, vod_mode(f->ci, name), vi->size, vi->mtime);
 	return f->filler(f->buf, name, &st, 0, f->flags);
 }
 
-static int readdir_channel(struct fill_ctx *f, const char *ch)
+static int fill_scratch(void *arg, const char *name, const struct stat *st)
 {
+	struct fill_ctx *f = arg;
+
+	/* An open file that rm removed: libfuse's name, not the user's. */
+	if (node_is_fuse_hidden(name))
+		return 0;
+	return f->filler(f->buf, name, st, 0, f->flags);
+}
+
+static int readdir_channel(struct fill_ctx *f, const char *path,
+			   const char *ch)
+{
+	struct hide_table *h = &f->c->hidden;
 	const struct chanfile *a;
 	struct stat st;
 	size_t i;
 
+	/* Names and types only (no FUSE_FILL_DIR_PLUS): the exact sizes of
+	 * channel files cost requests, which a plain ls need not pay; ls -l
+	 * looks each name up. */
 	for (i = 0; (a = chanfile_at(i)); i++) {
-		fill_file(&st, a->mode, size_get(f->c, ch, a->name),
-			  f->ci->mtime);
-		if (f->filler(f->buf, a->name, &st, 0, f->flags))
+		if (hide_file_is(h, ch, chanfile_index(a)))
+			continue;
+		fill_file(&st, a->mode, 0, f->ci->mtime);
+		if (f->filler(f->buf, a->name, &st, 0, 0))
 			return 0;
 	}
-	fill_dir(&st, f->ci->mtime);
-	f->filler(f->buf, "vod", &st, 0, f->flags);
+	if (!hide_vod_is(h, ch)) {
+		fill_dir(&st, f->ci->mtime);
+		if (f->filler(f->buf, "vod", &st, 0, f->flags))
+			return 0;
+	}
+	scratch_foreach(&f->c->scratch, path, fill_scratch, f);
 	return 0;
 }
 
@@ -164,11 +234,14 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 	if (ret)
 		return fs_fail("readdir", path, ret, NULL, &err);
 	if (n.type == N_CHAN)
-		return readdir_channel(&f, n.ch);
+		return readdir_channel(&f, path, n.ch);
 	if (n.type != N_VOD)
 		return -ENOTDIR;
 	ret = cache_obj_foreach(c->cache, n.ch, fill_vod, &f, &err);
-	return ret ? fs_fail("readdir", path, ret, NULL, &err) : 0;
+	if (ret)
+		return fs_fail("readdir", path, ret, NULL, &err);
+	scratch_foreach(&c->scratch, path, fill_scratch, &f);
+	return 0;
 }
 
 static int fs_mkdir(const char *path, mode_t mode)
@@ -186,6 +259,8 @@ static int fs_mkdir(const char *path, mode_t mode)
 		return fs_fail("mkdir", path, ret, "a name is at most 255 bytes", NULL);
 	if (ret || n.type != N_CHAN)
 		return fs_fail("mkdir", path, -EACCES, "only channel directories can be made", NULL);
+	if (node_is_dot_channel(&n))
+		return fs_fail("mkdir", path, -EINVAL, "names beginning with '.' are not channels", NULL);
 	ret = live_name_check(n.ch);
 	if (ret)
 		return fs_fail("mkdir", path, ret, live_name_why(n.ch), NULL);
@@ -201,80 +276,6 @@ static int fs_mkdir(const char *path, mode_t mode)
 	ret = live_put(c->engine, n.ch, &cfg, NULL, &err);
 	cache_chan_invalidate(c->cache);
 	return ret ? fs_fail("mkdir", path, ret, NULL, &err) : 0;
-}
-
-static int fs_rmdir(const char *path)
-{
-	struct fs_ctx *c = fs_ctx();
-	struct oss_error err = { 0 };
-	struct node n;
-	int ret;
-
-	ret = node_parse(path, &n);
-	if (ret)
-		return ret;
-	if (n.type != N_CHAN)
-		return fs_fail("rmdir", path, -EPERM, "only channel directories can be removed", NULL);
-	ret = live_delete(c->engine, n.ch, &err);
-	cache_chan_invalidate(c->cache);
-	return ret ? fs_fail("rmdir", path, ret, NULL, &err) : 0;
-}
-
-static int fs_unlink(const char *path)
-{
-	struct fs_ctx *c = fs_ctx();
-	struct oss_error err = { 0 };
-	char key[2 * NAME_MAX + 2];
-	struct node n;
-	int ret;
-
-	ret = node_parse(path, &n);
-	if (ret)
-		return ret;
-	if (n.type != N_VOBJ)
-		return fs_fail("unlink", path, -EPERM, "only vod/ objects can be removed", NULL);
-	/* DeleteObject answers 204 for a missing key: ask the listing. */
-	ret = cache_obj_lookup(c->cache, n.ch, n.obj, NULL, &err);
-	if (ret)
-		return fs_fail("unlink", path, ret, NULL, &err);
-	node_key(&n, key, sizeof(key));
-	ret = obj_delete(c->engine, key, &err);
-	cache_obj_invalidate(c->cache, n.ch);
-	return ret ? fs_fail("unlink", path, ret, NULL, &err) : 0;
-}
-
-static int fs_rename(const char *from, const char *to, unsigned int flags)
-{
-	(void)to;
-	(void)flags;
-	return fs_fail("rename", from, -EPERM, "nothing can be renamed", NULL);
-}
-
-static int fs_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
-{
-	(void)mode;
-	(void)fi;
-	return fs_fail("chmod", path, -EPERM, "modes are fixed", NULL);
-}
-
-static int fs_chown(const char *path, uid_t uid, gid_t gid,
-		    struct fuse_file_info *fi)
-{
-	(void)uid;
-	(void)gid;
-	(void)fi;
-	return fs_fail("chown", path, -EPERM, "owners are fixed", NULL);
-}
-
-static int fs_utimens(const char *path, const struct timespec tv[2],
-		      struct fuse_file_info *fi)
-{
-	struct stat st;
-
-	(void)tv;
-	(void)fi;
-	/* touch(1) of an existing file: nothing to store, nothing to fail. */
-	return fs_getattr(path, &st, NULL);
 }
 
 static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
@@ -313,7 +314,9 @@ int fs_ctx_new(struct req_engine *e, const struct fs_options *opt,
 	c->engine = e;
 	c->opt = *opt;
 	c->mounted_at = time(NULL);
-	pthread_mutex_init(&c->sizes_lock, NULL);
+	content_init(&c->content);
+	scratch_init(&c->scratch);
+	hide_init(&c->hidden);
 	pthread_mutex_init(&c->pending_lock, NULL);
 	pthread_mutex_init(&c->fhs_lock, NULL);
 	*out = c;
@@ -330,9 +333,10 @@ void fs_ctx_free(struct fs_ctx *c)
 	fetch_pool_free(c->fetch);
 	vod_prefetch_destroy(c);
 	cache_free(c->cache);
-	sizes_clear(c);
+	content_destroy(&c->content);
+	scratch_clear(&c->scratch);
+	hide_clear(&c->hidden);
 	vod_pending_clear(c);
-	pthread_mutex_destroy(&c->sizes_lock);
 	pthread_mutex_destroy(&c->pending_lock);
 	pthread_mutex_destroy(&c->fhs_lock);
 	free(c);
@@ -357,6 +361,7 @@ static const struct fuse_operations ops = {
 	.write    = fs_write,
 	.flush    = fs_flush,
 	.release  = fs_release,
+	.fsync    = fs_fsync,
 };
 
 const struct fuse_operations *fs_operations(void)

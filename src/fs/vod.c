@@ -49,6 +49,11 @@ mode_t vod_mode(const struct chan_info *ci, const char *obj)
 	return vod_is_m3u8(obj) && !vod_is_live_playlist(ci, obj) ? 0644 : 0444;
 }
 
+bool vod_is_scratch_name(const char *obj)
+{
+	return obj[0] == '.' || !vod_is_m3u8(obj);
+}
+
 bool vod_is_pending(struct fs_ctx *c, const char *ch, const char *obj)
 {
 	struct vod_pending *p;

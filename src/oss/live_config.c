@@ -419,6 +419,30 @@ int live_config_parse(const char *xml, size_t len, struct live_config *out,
 	return rc;
 }
 
+static bool snapshot_equal(const struct live_snapshot *a,
+			   const struct live_snapshot *b)
+{
+	if (a->present != b->present)
+		return false;
+	return !a->present ||
+	       (strcmp(a->role_name, b->role_name) == 0 &&
+		strcmp(a->dest_bucket, b->dest_bucket) == 0 &&
+		strcmp(a->notify_topic, b->notify_topic) == 0 &&
+		a->interval == b->interval);
+}
+
+bool live_config_equal(const struct live_config *a,
+		       const struct live_config *b)
+{
+	return strcmp(a->description, b->description) == 0 &&
+	       a->enabled == b->enabled &&
+	       strcmp(a->type, b->type) == 0 &&
+	       a->frag_duration == b->frag_duration &&
+	       a->frag_count == b->frag_count &&
+	       strcmp(a->playlist_name, b->playlist_name) == 0 &&
+	       snapshot_equal(&a->snapshot, &b->snapshot);
+}
+
 /* --- building -------------------------------------------------------- */
 
 static int add_int(xmlNodePtr parent, const char *name, int v)

@@ -39,7 +39,8 @@ int sbuf_write_at(struct sbuf *b, size_t off, const void *data, size_t len)
 
 	if (end < off)
 		return -EFBIG;
-	if (end > b->len) {
+	/* An empty buffer still gets its terminating NUL. */
+	if (end > b->len || !b->data) {
 		ret = sbuf_reserve(b, end - b->len);
 		if (ret)
 			return ret;

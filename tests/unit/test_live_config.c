@@ -427,6 +427,39 @@ static void test_name_check(void)
 	CHECK_INT(-ENAMETOOLONG, live_name_check(name));
 }
 
+/* Equal values written differently are equal; any field that differs is
+ * not (what makes re-applying a configuration a no-op, issue 10). */
+static void test_equal(void)
+{
+	const char *a = "<LiveChannelConfiguration><Description></Description>"
+		"<Status>enabled</Status><Target><Type>HLS</Type>"
+		"<FragDuration>5</FragDuration><FragCount>3</FragCount>"
+		"<PlaylistName>playlist.m3u8</PlaylistName></Target>"
+		"</LiveChannelConfiguration>";
+	const char *b = "<?xml version=\"1.0\"?>\n<LiveChannelConfiguration>\n"
+		"\t<Target><PlaylistName>playlist.m3u8</PlaylistName>"
+		"<FragCount> 3 </FragCount><FragDuration>5</FragDuration>"
+		"<Type>HLS</Type></Target>\n\t<Description/>\n"
+		"</LiveChannelConfiguration>\n";
+	struct live_config ca, cb;
+	char why[256];
+
+	CHECK_INT(0, live_config_parse(a, strlen(a), &ca, why, sizeof(why)));
+	CHECK_INT(0, live_config_parse(b, strlen(b), &cb, why, sizeof(why)));
+	CHECK(live_config_equal(&ca, &cb), "same values, other bytes");
+	cb.frag_count = 4;
+	CHECK(!live_config_equal(&ca, &cb), "FragCount differs");
+	cb = ca;
+	cb.enabled = false;
+	CHECK(!live_config_equal(&ca, &cb), "Status differs");
+	cb = ca;
+	snprintf(cb.description, sizeof(cb.description), "x");
+	CHECK(!live_config_equal(&ca, &cb), "Description differs");
+	cb = ca;
+	cb.snapshot.present = true;
+	CHECK(!live_config_equal(&ca, &cb), "Snapshot differs");
+}
+
 int main(void)
 {
 	test_minimal();
@@ -439,5 +472,6 @@ int main(void)
 	test_status_and_target();
 	test_format();
 	test_name_check();
+	test_equal();
 	return check_summary("test_live_config");
 }
