@@ -12,7 +12,11 @@ PYTHON   ?= /usr/bin/python3
 ifeq ($(SANITIZE),1)
 BUILD    ?= build/san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# Allocation stacks of two frames (the allocator and its caller): so
+# tests/lsan.supp can name libfuse's own allocations without hiding ours,
+# which libfuse calls too.  Raise it to debug a report.
 SANENV   := LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+            ASAN_OPTIONS=malloc_context_size=2 \
             UBSAN_OPTIONS=print_stacktrace=1 OSSLIVEFS_VARIANTS=v4-vhost
 else
 BUILD    ?= build

@@ -8,7 +8,7 @@ set -eu
 # checks .osslivefs/metrics.prom with them.
 PKGS="build-essential pkg-config libfuse3-dev fuse3 libcurl4-openssl-dev
 libssl-dev libxml2-dev python3-pytest ffmpeg groff-base nginx-light
-libnginx-mod-rtmp rsync perl vim-tiny libxml2-utils ansible-core git tar
+libnginx-mod-rtmp rsync perl vim-tiny libxml2-utils ansible-core git tar openssl
 prometheus prometheus-node-exporter"
 [ "${1:-}" = bench ] && PKGS="$PKGS s3fs rclone"
 

@@ -19,12 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fs/fs.h"
 #include "http/req.h"
 #include "oss/live.h"
 #include "util/creds.h"
 #include "util/log.h"
+#include "util/str.h"
 
 struct options {
 	const char *bucket;
@@ -41,6 +44,7 @@ struct options {
 	char *publish_url_expires;
 	char *frag_duration;
 	char *frag_count;
+	char *cafile;
 	int path_style;
 	int sigv1;
 	int show_help;
@@ -65,6 +69,7 @@ static const struct fuse_opt option_spec[] = {
 	OPT("publish_url_expires=%s", publish_url_expires),
 	OPT("frag_duration=%s", frag_duration),
 	OPT("frag_count=%s", frag_count),
+	OPT("cafile=%s", cafile),
 	OPT("path_style", path_style),
 	OPT("sigv1", sigv1),
 	FUSE_OPT_KEY("-h", KEY_HELP),
@@ -105,6 +110,9 @@ static void usage(const char *prog)
 	       "    -o playlist_name=NAME      PlaylistName of channels mkdir creates\n"
 	       "                               (default playlist.m3u8)\n"
 	       "    -o loglevel=LEVEL          err, warn, info or debug (default warn)\n"
+	       "    -o cafile=PATH             CA certificates (PEM) to trust for https besides\n"
+	       "                               the system's (default: $CURL_CA_BUNDLE, else\n"
+	       "                               $SSL_CERT_FILE); verification is always on\n"
 	       "    -h, --help                 this help\n"
 	       "    -V, --version              versions of osslivefs and its libraries\n\n");
 }
@@ -244,6 +252,10 @@ static const char *probe_hint(const struct oss_error *err, bool sigv1)
 	if (strcmp(err->code, "AccessDenied") == 0)
 		return "the key may not list LiveChannels of this bucket, or the "
 		       "bucket is in another region";
+	if (strcmp(err->code, "CertificateNotTrusted") == 0)
+		return "the server's certificate is not signed by a CA this machine "
+		       "trusts: give that CA's certificate with -o cafile=PATH (or "
+		       "SSL_CERT_FILE), or check that the URL names the right host";
 	if (strcmp(err->code, "InvalidSecurityToken") == 0 ||
 	    strcmp(err->code, "SecurityTokenExpired") == 0)
 		return "check OSS_SESSION_TOKEN";
@@ -256,6 +268,8 @@ static int probe(struct req_engine *e, const char *bucket, const char *url,
 		 bool sigv1)
 {
 	struct oss_error err = { 0 };
+	char code[4 * sizeof(err.code)], msg[4 * sizeof(err.message)];
+	char rid[4 * sizeof(err.request_id)];
 	const char *hint;
 	int ret;
 
@@ -265,13 +279,16 @@ static int probe(struct req_engine *e, const char *bucket, const char *url,
 	hint = probe_hint(&err, sigv1);
 	fprintf(stderr, "osslivefs: cannot list LiveChannels of bucket '%s' at %s: ",
 		bucket, url);
+	/* What the server sent is not ours: escaped like every log field. */
+	str_escape(err.code, code, sizeof(code));
+	str_escape(err.message, msg, sizeof(msg));
+	str_escape(err.request_id, rid, sizeof(rid));
 	if (err.status)
 		fprintf(stderr, "OSS %ld %s: %s (RequestId %s)", err.status,
-			err.code, err.message,
-			err.request_id[0] ? err.request_id : "-");
+			code, msg, rid[0] ? rid : "-");
 	else
-		fprintf(stderr, "%s: %s", err.code[0] ? err.code : "error",
-			err.message[0] ? err.message : strerror(-ret));
+		fprintf(stderr, "%s: %s", code[0] ? code : "error",
+			msg[0] ? msg : strerror(-ret));
 	fprintf(stderr, "%s%s\n", hint ? "; hint: " : "", hint ? hint : "");
 	return ret;
 }
@@ -305,7 +322,37 @@ struct mount_state {
 	char *url;
 	char *version_text;
 	char *options_text;
+	const char *cafile;             /* NULL: the system's CAs only */
 };
+
+/* The extra CAs to trust: cafile=, else $CURL_CA_BUNDLE, else
+ * $SSL_CERT_FILE (as curl(1) reads them); a file that cannot be read
+ * fails the start rather than every request. */
+static int ca_file(struct mount_state *m)
+{
+	static const char *const env[] = { "CURL_CA_BUNDLE", "SSL_CERT_FILE" };
+	const char *from = "option cafile", *why;
+	struct stat st;
+	size_t i;
+
+	m->cafile = m->opts.cafile;
+	for (i = 0; !m->cafile && i < 2; i++) {
+		m->cafile = getenv(env[i]);
+		from = env[i];
+		if (m->cafile && !m->cafile[0])
+			m->cafile = NULL;
+	}
+	if (!m->cafile)
+		return 0;
+	if (stat(m->cafile, &st) != 0 || access(m->cafile, R_OK) != 0)
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else
+		return 0;
+	fprintf(stderr, "osslivefs: %s=%s: %s\n", from, m->cafile, why);
+	return -EINVAL;
+}
 
 static int setup(struct mount_state *m)
 {
@@ -326,7 +373,7 @@ static int setup(struct mount_state *m)
 	if (m->opts.playlist_name && check_playlist_name(m->opts.playlist_name))
 		return -EINVAL;
 	m->url = endpoint_url(&m->opts);
-	if (!m->url)
+	if (!m->url || ca_file(m))
 		return -EINVAL;
 	ret = creds_load(&m->creds, m->opts.bucket, m->opts.passwd_file, msg,
 			 sizeof(msg));
@@ -344,6 +391,7 @@ static int setup(struct mount_state *m)
 		.retries = (int)m->num.retries,
 		.connect_timeout = m->num.connect_timeout,
 		.timeout = m->num.timeout,
+		.cafile = m->cafile,
 	};
 	ret = req_engine_new(&rc, &m->engine, msg, sizeof(msg));
 	if (ret) {
@@ -377,7 +425,7 @@ static char *options_text(const struct mount_state *m)
 		     "sigv1=%d\ncredentials=%s\ncache_ttl=%ld\nretries=%ld\n"
 		     "connect_timeout=%ld\ntimeout=%ld\npublish_url_expires=%ld\n"
 		     "frag_duration=%ld\nfrag_count=%ld\nplaylist_name=%s\n"
-		     "loglevel=%s\n",
+		     "loglevel=%s\n%s%s%s",
 		     sep ? (int)(sep - m->url) : 5, sep ? m->url : "https",
 		     req_engine_host(m->engine), req_engine_region(m->engine),
 		     req_engine_path_style(m->engine), m->opts.sigv1,
@@ -386,7 +434,9 @@ static char *options_text(const struct mount_state *m)
 		     n->frag_duration, n->frag_count,
 		     m->opts.playlist_name ? m->opts.playlist_name
 					   : LIVE_DEFAULT_PLAYLIST,
-		     m->opts.loglevel ? m->opts.loglevel : "warn") < 0)
+		     m->opts.loglevel ? m->opts.loglevel : "warn",
+		     m->cafile ? "cafile=" : "", m->cafile ? m->cafile : "",
+		     m->cafile ? "\n" : "") < 0)
 		return NULL;
 	return text;
 }
@@ -415,13 +465,20 @@ static int ctx_setup(struct mount_state *m)
 	return fs_ctx_new(m->engine, &opt, &m->ctx);
 }
 
+/* libfuse 3.14 ends its loop with the number of the signal that asked
+ * for it: SIGTERM and SIGINT are the way to stop a mount, not a failure. */
+static int loop_status(int ret)
+{
+	return ret == 0 || ret == SIGTERM || ret == SIGINT ? 0 : 1;
+}
+
 static int loop(struct fuse *fuse, struct fuse_cmdline_opts *cl)
 {
 	struct fuse_loop_config *lc;
 	int ret;
 
 	if (cl->singlethread)
-		return fuse_loop(fuse) ? 1 : 0;
+		return loop_status(fuse_loop(fuse));
 	lc = fuse_loop_cfg_create();
 	if (!lc)
 		return 1;
@@ -430,7 +487,7 @@ static int loop(struct fuse *fuse, struct fuse_cmdline_opts *cl)
 	/* libfuse 3.14.0 warns about its own "unset" value: skip it. */
 	if (cl->max_idle_threads != UINT_MAX)
 		fuse_loop_cfg_set_idle_threads(lc, cl->max_idle_threads);
-	ret = fuse_loop_mt(fuse, lc) ? 1 : 0;
+	ret = loop_status(fuse_loop_mt(fuse, lc));
 	fuse_loop_cfg_destroy(lc);
 	return ret;
 }
@@ -539,5 +596,6 @@ out_args:
 	free(m.opts.publish_url_expires);
 	free(m.opts.frag_duration);
 	free(m.opts.frag_count);
+	free(m.opts.cafile);
 	return ret;
 }

@@ -27,7 +27,7 @@ MAN_PAGE = ROOT / "contrib" / "osslivefs.1"
 DESIGN_OPTIONS = {"region", "url", "endpoint", "path_style", "sigv1", "passwd_file",
                   "cache_ttl", "retries", "connect_timeout", "timeout",
                   "publish_url_expires", "frag_duration", "frag_count", "playlist_name",
-                  "loglevel"}
+                  "loglevel", "cafile"}
 
 needs_binary = pytest.mark.skipif(not BINARY.exists(), reason=f"{BINARY} is not built")
 needs_fuse = pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/dev/fuse"),

@@ -223,8 +223,8 @@ def fetch_workers(pid: int) -> int:
         try:
             with open(f"/proc/{pid}/task/{t}/comm", encoding="ascii") as f:
                 n += f.read().strip() == "vod-fetch"
-        except FileNotFoundError:
-            pass
+        except (FileNotFoundError, ProcessLookupError):
+            pass            # the thread ended while we looked (ENOENT or ESRCH)
     return n
 
 

@@ -22,6 +22,7 @@ struct req_config {
 	int retries;             /* for 5xx, 429 and network errors only */
 	long connect_timeout;    /* seconds */
 	long timeout;            /* seconds, whole request */
+	const char *cafile;      /* PEM CAs to trust besides the system's; NULL: none */
 };
 
 struct req_engine;

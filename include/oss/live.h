@@ -26,6 +26,10 @@ struct live_list {
 	struct live_channel *items;
 	size_t n;
 	int requests;                  /* pages fetched */
+	/* Channels left out: their names hold characters that XML cannot
+	 * carry (ListLiveChannel has no encoding-type). */
+	size_t skipped;
+	char first_skipped[LIVE_NAME_MAX + 1];
 };
 
 /* Every channel (prefix may be NULL), all pages with max-keys=1000. */

@@ -52,4 +52,14 @@ xmlNodePtr xml_add(xmlNodePtr parent, const char *name, const char *text);
  * NUL-terminated string ending in a newline.  Returns length or -ENOMEM. */
 int xml_format(xmlDocPtr doc, char **out);
 
+/* XML 1.0 cannot carry C0 controls other than tab, newline and return,
+ * yet a server may send them raw in a name (ListLiveChannel has no
+ * encoding-type).  xml_protect_controls: *out a malloc'd copy of buf in
+ * which each such byte is U+E000 + byte (a private-use character), so the
+ * rest of the document parses; NULL when buf holds none.  0 or -ENOMEM.
+ * xml_restore_controls: the bytes back, in place; how many. */
+int xml_protect_controls(const char *buf, size_t len, char **out,
+			 size_t *outlen);
+int xml_restore_controls(char *s);
+
 #endif

@@ -27,6 +27,7 @@ int cache_new(struct req_engine *e, unsigned ttl, struct cache **out)
 	pthread_mutex_init(&c->chans_lock, NULL);
 	pthread_mutex_init(&c->objs_lock, NULL);
 	pthread_mutex_init(&c->last_lock, NULL);
+	pthread_cond_init(&c->flight_done, NULL);
 	*out = c;
 	return 0;
 }
@@ -41,5 +42,6 @@ void cache_free(struct cache *c)
 	pthread_mutex_destroy(&c->chans_lock);
 	pthread_mutex_destroy(&c->objs_lock);
 	pthread_mutex_destroy(&c->last_lock);
+	pthread_cond_destroy(&c->flight_done);
 	free(c);
 }

@@ -1,5 +1,7 @@
 /* Each channel's objects (ListObjects prefix="<ch>/"), trusted for the
- * TTL; the listings of the last OBJS_MAX channels used are kept. */
+ * TTL; the listings of the last OBJS_MAX channels used are kept.  No lock
+ * is held while ListObjects is on the network: listings of one channel
+ * share one request in flight (flight.c), other channels go on. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,17 +32,24 @@ void cache_objs_clear(struct cache *c)
 	c->objs = NULL;
 }
 
-/* Called with objs_lock held: the listing of ch, created when missing. */
-static struct obj_listing *listing_of(struct cache *c, const char *ch)
+/* Called with objs_lock held. */
+static struct obj_listing *listing_find(struct cache *c, const char *ch)
+{
+	struct obj_listing *o;
+
+	for (o = c->objs; o && strcmp(o->ch, ch) != 0; o = o->next)
+		;
+	return o;
+}
+
+/* Called with objs_lock held: a new listing of ch, in front. */
+static struct obj_listing *listing_add(struct cache *c, const char *ch)
 {
 	struct obj_listing *o, **pp, *last;
 	size_t n = 0;
 
-	for (o = c->objs; o; o = o->next) {
-		if (strcmp(o->ch, ch) == 0)
-			return o;
+	for (o = c->objs; o; o = o->next)
 		n++;
-	}
 	if (n >= OBJS_MAX) {
 		/* Drop the oldest listing: new ones go to the front. */
 		for (pp = &c->objs; (*pp)->next; pp = &(*pp)->next)
@@ -59,25 +68,77 @@ static struct obj_listing *listing_of(struct cache *c, const char *ch)
 	return o;
 }
 
-static int listing_refresh(struct cache *c, struct obj_listing *o,
-			   struct oss_error *err)
+/* Called with objs_lock held: l becomes the listing of ch, unless the
+ * cache was invalidated while it was on the network. */
+static int listing_install(struct cache *c, const char *ch, struct obj_list *l,
+			   unsigned gen)
 {
-	struct obj_list fresh_list = { 0 };
-	char prefix[LIVE_NAME_MAX + 2];
-	int ret;
+	struct obj_listing *o;
 
-	metrics_cache("vod", o->valid && cache_fresh(c, &o->fetched));
-	if (o->valid && cache_fresh(c, &o->fetched))
+	if (gen != c->objs_gen)
 		return 0;
-	snprintf(prefix, sizeof(prefix), "%s/", o->ch);
-	ret = obj_list(c->engine, prefix, &fresh_list, err);
-	if (ret)
-		return ret;
+	o = listing_find(c, ch);
+	if (!o)
+		o = listing_add(c, ch);
+	if (!o)
+		return -ENOMEM;
 	obj_list_free(&o->list);
-	o->list = fresh_list;
+	o->list = *l;
+	*l = (struct obj_list){ 0 };
 	clock_gettime(CLOCK_MONOTONIC, &o->fetched);
 	o->valid = true;
 	return 0;
+}
+
+/* Called with objs_lock held, released while ListObjects is on the
+ * network. */
+static int listing_fetch(struct cache *c, const char *ch, struct oss_error *err)
+{
+	struct flight *f = flight_begin(&c->objs_flights, ch);
+	struct obj_list l = { 0 };
+	char prefix[LIVE_NAME_MAX + 2];
+	unsigned gen = c->objs_gen;
+	int ret;
+
+	if (!f)
+		return -ENOMEM;
+	snprintf(prefix, sizeof(prefix), "%s/", ch);
+	pthread_mutex_unlock(&c->objs_lock);
+	ret = obj_list(c->engine, prefix, &l, err);
+	pthread_mutex_lock(&c->objs_lock);
+	if (ret == 0)
+		ret = listing_install(c, ch, &l, gen);
+	obj_list_free(&l);
+	flight_end(c, &c->objs_flights, f, ret, err);
+	return ret;
+}
+
+/* Called with objs_lock held: the listing of ch, fresh or just fetched (by
+ * this caller or by the one it waited for). */
+static int listing_get(struct cache *c, const char *ch, struct obj_listing **out,
+		       struct oss_error *err)
+{
+	bool fetched = false;
+	struct obj_listing *o;
+	struct flight *f;
+	int ret;
+
+	for (;;) {
+		o = listing_find(c, ch);
+		if (o && o->valid && (fetched || cache_fresh(c, &o->fetched))) {
+			metrics_cache("vod", !fetched);
+			*out = o;
+			return 0;
+		}
+		f = flight_find(c->objs_flights, ch);
+		ret = f ? flight_wait(c, &c->objs_lock, f, err)
+			: listing_fetch(c, ch, err);
+		if (ret) {
+			metrics_cache("vod", false);
+			return ret;
+		}
+		fetched = true;
+	}
 }
 
 int cache_obj_foreach(struct cache *c, const char *ch,
@@ -85,14 +146,12 @@ int cache_obj_foreach(struct cache *c, const char *ch,
 				const struct obj_info *oi),
 		      void *arg, struct oss_error *err)
 {
-	struct obj_listing *o;
+	struct obj_listing *o = NULL;
 	size_t i;
-	int ret = -ENOMEM;
+	int ret;
 
 	pthread_mutex_lock(&c->objs_lock);
-	o = listing_of(c, ch);
-	if (o)
-		ret = listing_refresh(c, o, err);
+	ret = listing_get(c, ch, &o, err);
 	for (i = 0; ret == 0 && i < o->list.n; i++) {
 		const struct obj_entry *e = &o->list.items[i];
 		struct obj_info oi = { .size = e->size, .mtime = e->mtime };
@@ -138,6 +197,7 @@ void cache_obj_invalidate(struct cache *c, const char *ch)
 	struct obj_listing *o;
 
 	pthread_mutex_lock(&c->objs_lock);
+	c->objs_gen++;
 	for (o = c->objs; o; o = o->next)
 		if (strcmp(o->ch, ch) == 0)
 			o->valid = false;

@@ -111,22 +111,23 @@ static const struct {
 int chanfile_parse_bool(const char *buf, size_t len, bool final, bool *out)
 {
 	size_t i, b, n = str_trim_span(buf, len, &b);
-	bool prefix = false;
+	/* A word is complete only when white space or close follows it:
+	 * "1" may still become "10", which is no word. */
+	bool complete = final || b + n < len;
+	bool prefix = n == 0;
+
 	for (i = 0; i < sizeof(bool_words) / sizeof(bool_words[0]); i++) {
 		const char *w = bool_words[i].word;
 
-		if (strlen(w) == n && strncasecmp(w, buf + b, n) == 0) {
+		if (strlen(w) < n || strncasecmp(w, buf + b, n) != 0)
+			continue;
+		if (strlen(w) == n && complete) {
 			*out = bool_words[i].value;
-			/* "on" could be done, but "o" could still become "off". */
 			return 0;
 		}
-		if (strlen(w) > n && strncasecmp(w, buf + b, n) == 0)
-			prefix = true;
+		prefix = true;
 	}
-	/* Incomplete only while nothing but a word's beginning was written. */
-	if (!final && b + n == len && (prefix || n == 0))
-		return -EAGAIN;
-	return -EINVAL;
+	return prefix && !complete ? -EAGAIN : -EINVAL;
 }
 
 static int enabled_store(struct fs_ctx *c, const char *ch,

@@ -21,6 +21,9 @@
 enum fh_kind { FH_CHANFILE, FH_VOD_READ, FH_VOD_WRITE, FH_SCRATCH };
 
 struct fh {
+	/* Every open file, on its mount's list: the kernel may drop the
+	 * RELEASE of the last ones at unmount, and fh_free_all frees them. */
+	struct fh *prev, *next;
 	pthread_mutex_t lock;
 	enum fh_kind kind;
 	struct node node;
@@ -48,8 +51,8 @@ static struct fh *fh_of(struct fuse_file_info *fi)
 	return (struct fh *)(uintptr_t)fi->fh;
 }
 
-static struct fh *fh_new(enum fh_kind kind, const struct node *n,
-			 const char *path)
+static struct fh *fh_new(struct fs_ctx *c, enum fh_kind kind,
+			 const struct node *n, const char *path)
 {
 	struct fh *fh = calloc(1, sizeof(*fh));
 
@@ -64,6 +67,12 @@ static struct fh *fh_new(enum fh_kind kind, const struct node *n,
 	fh->kind = kind;
 	fh->node = *n;
 	metrics_open_files(1);
+	pthread_mutex_lock(&c->fhs_lock);
+	fh->next = c->fhs;
+	if (c->fhs)
+		c->fhs->prev = fh;
+	c->fhs = fh;
+	pthread_mutex_unlock(&c->fhs_lock);
 	return fh;
 }
 
@@ -92,6 +101,14 @@ static void keep_unsent(struct fs_ctx *c, struct fh *fh)
 
 static void fh_free(struct fs_ctx *c, struct fh *fh)
 {
+	pthread_mutex_lock(&c->fhs_lock);
+	if (fh->prev)
+		fh->prev->next = fh->next;
+	else
+		c->fhs = fh->next;
+	if (fh->next)
+		fh->next->prev = fh->prev;
+	pthread_mutex_unlock(&c->fhs_lock);
 	keep_unsent(c, fh);
 	if (fh->created)
 		hide_file_closed(&c->hidden, fh->node.ch,
@@ -146,7 +163,7 @@ static int open_chanfile(struct fs_ctx *c, const char *path, const struct node *
 	ret = n->type == N_CHANFILE ? cache_chan_lookup(c->cache, n->ch, &ci, &err) : 0;
 	if (ret)
 		return fs_fail("open", path, ret, NULL, &err);
-	fh = fh_new(FH_CHANFILE, n, path);
+	fh = fh_new(c, FH_CHANFILE, n, path);
 	if (!fh)
 		return -ENOMEM;
 	fh->append = fi->flags & O_APPEND;
@@ -170,7 +187,7 @@ static int open_scratch(struct fs_ctx *c, const char *path,
 			const struct node *n, struct scratch *s,
 			struct fuse_file_info *fi)
 {
-	struct fh *fh = fh_new(FH_SCRATCH, n, path);
+	struct fh *fh = fh_new(c, FH_SCRATCH, n, path);
 
 	if (!fh) {
 		scratch_put(&c->scratch, s);
@@ -231,7 +248,7 @@ static int open_vobj(struct fs_ctx *c, const char *path, const struct node *n,
 		return fs_fail("open", path, -EACCES,
 			    vod_is_live_playlist(&ci, n->obj) ? "the live playlist is written by OSS"
 							   : "only NAME.m3u8 playlists can be written", NULL);
-	fh = fh_new(acc == O_WRONLY ? FH_VOD_WRITE : FH_VOD_READ, n, path);
+	fh = fh_new(c, acc == O_WRONLY ? FH_VOD_WRITE : FH_VOD_READ, n, path);
 	if (!fh)
 		return -ENOMEM;
 	if (fh->kind == FH_VOD_READ) {
@@ -350,10 +367,13 @@ int fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 	struct fs_ctx *c = fs_ctx();
 	struct oss_error err = { 0 };
 	struct chan_info ci;
+	const char *why;
 	struct node n;
 	int ret;
 
 	ret = node_parse(path, &n);
+	if (ret == -ENAMETOOLONG)
+		return fs_fail("create", path, ret, "a name is at most 255 bytes", NULL);
 	if (ret == 0 && (n.type == N_SCRATCH ||
 			 (n.type == N_VOBJ && vod_is_scratch_name(n.obj))))
 		return create_scratch(c, path, &n, mode, fi);
@@ -362,6 +382,9 @@ int fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 	if (ret || n.type != N_VOBJ)
 		return fs_fail("create", path, -EACCES, "files can only be created "
 			       "in a channel directory or its vod/", NULL);
+	why = vod_name_why(n.obj);
+	if (why)
+		return fs_fail("create", path, -EINVAL, why, NULL);
 	ret = cache_chan_lookup(c->cache, n.ch, &ci, &err);
 	if (ret)
 		return fs_fail("create", path, ret, NULL, &err);
@@ -545,6 +568,12 @@ int fs_flush(const char *path, struct fuse_file_info *fi)
 	}
 	pthread_mutex_unlock(&fh->lock);
 	return ret;
+}
+
+void fh_free_all(struct fs_ctx *c)
+{
+	while (c->fhs)
+		fh_free(c, c->fhs);
 }
 
 int fs_release(const char *path, struct fuse_file_info *fi)

@@ -20,6 +20,7 @@
 #include "scratch.h"
 
 struct vod_pending;                     /* vod.c */
+struct fh;                              /* file.c: an open file */
 struct fetch_pool;                      /* fetch_pool.c */
 struct vod_prefetch;                    /* vod_prefetch.c */
 
@@ -38,6 +39,9 @@ struct fs_ctx {
 	 * before OSS has them. */
 	pthread_mutex_t pending_lock;
 	struct vod_pending *pending;
+	/* Open files, for those whose RELEASE never comes. */
+	pthread_mutex_t fhs_lock;
+	struct fh *fhs;
 	/* vod/ read-ahead: the fetch workers and range buffers, and the
 	 * objects fetched before they are opened. */
 	struct fetch_pool *fetch;
@@ -148,6 +152,8 @@ int chanfile_parse_bool(const char *buf, size_t len, bool final, bool *out);
 
 /* vod.c: the rules of vod/. */
 bool vod_is_m3u8(const char *obj);
+/* Why obj cannot be a new VOD playlist's name (NULL: it can). */
+const char *vod_name_why(const char *obj);
 bool vod_is_live_playlist(const struct chan_info *ci, const char *obj);
 mode_t vod_mode(const struct chan_info *ci, const char *obj);
 /* Names created in vod/ as scratch files: not a playlist name, or a dot
@@ -214,6 +220,8 @@ int fs_write(const char *path, const char *buf, size_t size, off_t off,
 	     struct fuse_file_info *fi);
 int fs_flush(const char *path, struct fuse_file_info *fi);
 int fs_release(const char *path, struct fuse_file_info *fi);
+/* At unmount: frees what the kernel's dropped RELEASEs left open. */
+void fh_free_all(struct fs_ctx *c);
 int fs_truncate(const char *path, off_t size, struct fuse_file_info *fi);
 int fs_fsync(const char *path, int datasync, struct fuse_file_info *fi);
 /* The stat of an open file; a reference to its scratch file, or NULL. */

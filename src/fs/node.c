@@ -23,7 +23,9 @@ struct fs_ctx *fs_ctx(void)
 
 static int copy_component(char *dst, const char *src, size_t n)
 {
-	if (n == 0 || n > NAME_MAX)
+	if (n > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (n == 0)
 		return -ENOENT;
 	memcpy(dst, src, n);
 	dst[n] = '\0';
@@ -47,9 +49,9 @@ static int parse_in_channel(const char *p, struct node *n)
 	if ((size_t)(s - p) != 3 || strncmp(p, "vod", 3) != 0)
 		return -ENOENT;
 	n->type = N_VOBJ;
-	if (copy_component(n->obj, s + 1, strlen(s + 1)))
+	if (strchr(s + 1, '/'))
 		return -ENOENT;
-	return strchr(n->obj, '/') ? -ENOENT : 0;
+	return copy_component(n->obj, s + 1, strlen(s + 1));
 }
 
 /* s: what follows "/.osslivefs" (NULL: nothing). */
@@ -66,13 +68,15 @@ static int parse_ctl(const char *s, struct node *n)
 int node_parse(const char *path, struct node *n)
 {
 	const char *p = path + 1, *s;
+	int ret;
 
 	*n = (struct node){ .type = N_ROOT };
 	if (!*p)
 		return 0;
 	s = strchr(p, '/');
-	if (copy_component(n->ch, p, s ? (size_t)(s - p) : strlen(p)))
-		return -ENOENT;
+	ret = copy_component(n->ch, p, s ? (size_t)(s - p) : strlen(p));
+	if (ret)
+		return ret;
 	if (strcmp(n->ch, CTL_DIR) == 0)
 		return parse_ctl(s, n);
 	n->type = N_CHAN;

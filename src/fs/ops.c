@@ -290,6 +290,8 @@ static int fs_mkdir(const char *path, mode_t mode)
 	(void)mode;
 	/* Directories exist only at the top: one per channel. */
 	ret = node_parse(path, &n);
+	if (ret == -ENAMETOOLONG)
+		return fs_fail("mkdir", path, ret, "a name is at most 255 bytes", NULL);
 	if (ret == 0 && n.type == N_CTL)
 		return fs_fail("mkdir", path, -EEXIST, "the mount's own directory", NULL);
 	if (ret || n.type != N_CHAN)
@@ -315,7 +317,10 @@ static int fs_mkdir(const char *path, mode_t mode)
 
 static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
-	(void)conn;
+	/* Without it the kernel sends one lookup or readdir of a directory
+	 * at a time: a stalled lookup of one channel would hold up all. */
+	if (conn->capable & FUSE_CAP_PARALLEL_DIROPS)
+		conn->want |= FUSE_CAP_PARALLEL_DIROPS;
 	cfg->entry_timeout = 1;
 	cfg->attr_timeout = 1;
 	cfg->negative_timeout = 0;
@@ -350,6 +355,7 @@ int fs_ctx_new(struct req_engine *e, const struct fs_options *opt,
 	scratch_init(&c->scratch);
 	hide_init(&c->hidden);
 	pthread_mutex_init(&c->pending_lock, NULL);
+	pthread_mutex_init(&c->fhs_lock, NULL);
 	*out = c;
 	return 0;
 }
@@ -358,6 +364,8 @@ void fs_ctx_free(struct fs_ctx *c)
 {
 	if (!c)
 		return;
+	/* Open files first: their readers use the fetch pool. */
+	fh_free_all(c);
 	vod_prefetch_free(c);
 	fetch_pool_free(c->fetch);
 	vod_prefetch_destroy(c);
@@ -367,6 +375,7 @@ void fs_ctx_free(struct fs_ctx *c)
 	hide_clear(&c->hidden);
 	vod_pending_clear(c);
 	pthread_mutex_destroy(&c->pending_lock);
+	pthread_mutex_destroy(&c->fhs_lock);
 	free(c);
 }
 

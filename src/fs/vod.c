@@ -8,6 +8,7 @@
 
 #include "fs_i.h"
 #include "oss/live.h"
+#include "util/str.h"
 #include "util/timerange.h"
 
 struct vod_pending {
@@ -21,6 +22,19 @@ bool vod_is_m3u8(const char *obj)
 	size_t n = strlen(obj);
 
 	return n > 5 && strcmp(obj + n - 5, ".m3u8") == 0;
+}
+
+/* A name that OSS would store but no user could type back. */
+const char *vod_name_why(const char *obj)
+{
+	switch (str_name_flaw(obj)) {
+	case STR_CONTROL:
+		return "a VOD playlist name cannot contain control characters";
+	case STR_NOT_UTF8:
+		return "a VOD playlist name must be UTF-8";
+	default:
+		return NULL;
+	}
 }
 
 bool vod_is_live_playlist(const struct chan_info *ci, const char *obj)

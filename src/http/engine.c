@@ -160,6 +160,8 @@ int req_engine_new(const struct req_config *cfg, struct req_engine **out,
 		e->retries = cfg->retries;
 		e->connect_timeout = cfg->connect_timeout;
 		e->timeout = cfg->timeout;
+		if (cfg->cafile && !(e->cafile = strdup(cfg->cafile)))
+			err = -ENOMEM;
 	}
 	free(hostname);
 	if (err) {
@@ -191,6 +193,7 @@ void req_engine_free(struct req_engine *e)
 	free(e->host);
 	free(e->bucket);
 	free(e->region);
+	free(e->cafile);
 	free(e);
 	global_put();
 }

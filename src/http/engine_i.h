@@ -24,6 +24,7 @@ struct req_engine {
 	int retries;
 	long connect_timeout;
 	long timeout;
+	char *cafile;           /* NULL: the system's CAs only */
 
 	CURLSH *share;
 	pthread_mutex_t share_lock[CURL_LOCK_DATA_LAST];

@@ -85,6 +85,10 @@ static void setup_handle(const struct req_engine *e, CURL *c, const char *url,
 	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, e->connect_timeout);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, e->timeout);
+	/* Replaces the bundle file; the CA path (/etc/ssl/certs on Debian)
+	 * stays, so the system's CAs are still trusted. */
+	if (e->cafile)
+		curl_easy_setopt(c, CURLOPT_CAINFO, e->cafile);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h->list);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, response_write_cb);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
@@ -135,6 +139,19 @@ static void log_attempt(const char *method, const char *url,
 		  resp->status, code, rid, ms, n);
 }
 
+/* The Code of a failure without an HTTP answer. */
+static const char *curl_code(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		return "RequestTimeout";
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return "CertificateNotTrusted";
+	default:
+		return "NetworkError";
+	}
+}
+
 /* Turn the outcome of curl_easy_perform into resp->err and an errno. */
 static int classify(struct xfer *x, CURLcode cc, long status,
 		    const char *errbuf, bool *retry)
@@ -146,9 +163,7 @@ static int classify(struct xfer *x, CURLcode cc, long status,
 	if (cc != CURLE_OK && !(x->too_large && status > 0)) {
 		resp->status = 0;
 		err->status = 0;
-		snprintf(err->code, sizeof(err->code), "%s",
-			 cc == CURLE_OPERATION_TIMEDOUT ? "RequestTimeout"
-							: "NetworkError");
+		snprintf(err->code, sizeof(err->code), "%s", curl_code(cc));
 		snprintf(err->message, sizeof(err->message), "%s",
 			 errbuf[0] ? errbuf : curl_easy_strerror(cc));
 		err->request_id[0] = '\0';

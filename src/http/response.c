@@ -108,6 +108,25 @@ void response_headers(struct xfer *x)
 	resp->content_length = v ? strtoll(v, NULL, 10) : -1;
 }
 
+/* An error answer that is not OSS XML (an HTML 502 of a proxy, junk):
+ * what the server said, its first bytes as they came (log lines escape
+ * them). */
+static void not_oss(struct xfer *x, long status)
+{
+	struct oss_error *err = &x->resp->err;
+	const char *type = header(x, "Content-Type");
+	int n = (int)(x->resp->body_len < 160 ? x->resp->body_len : 160);
+
+	snprintf(err->code, sizeof(err->code), "NonOssAnswer");
+	if (n == 0)
+		snprintf(err->message, sizeof(err->message),
+			 "HTTP %ld without a body", status);
+	else
+		snprintf(err->message, sizeof(err->message),
+			 "HTTP %ld, Content-Type %s: %.*s", status,
+			 type ? type : "-", n, x->resp->body);
+}
+
 void response_fill_error(struct xfer *x, long status)
 {
 	struct req_resp *resp = x->resp;
@@ -121,6 +140,5 @@ void response_fill_error(struct xfer *x, long status)
 	if (parsed && b64 && strlen(b64) <= MAX_ERR_HEADER)
 		parsed = oss_error_parse_b64(b64, err);
 	if (parsed)
-		snprintf(err->message, sizeof(err->message),
-			 "HTTP %ld without an OSS error body", status);
+		not_oss(x, status);
 }

@@ -99,13 +99,58 @@ static bool is_default_port(const char *scheme, const char *port)
 	       (strcmp(scheme, "https") == 0 && strcmp(port, "443") == 0);
 }
 
+/* url as it may be shown: "user:password@" becomes "***@", wherever the
+ * authority starts (curl reads "AK:SK@host" as a host too). */
+static const char *url_shown(const char *url, char *out, size_t outlen)
+{
+	const char *s = strstr(url, "://"), *at, *end;
+
+	s = s ? s + 3 : url;
+	end = s + strcspn(s, "/?#");
+	at = memrchr(s, '@', (size_t)(end - s));
+	if (!at)
+		return url;
+	snprintf(out, outlen, "%.*s***%s", (int)(s - url), url, at);
+	return out;
+}
+
+/* Refuses what url= must not hold: user information (credentials belong
+ * in passwd_file or the environment, and would be printed and sent), a
+ * scheme other than http and https, a path or a query. */
+static int url_check(CURLU *u, const char *shown, const char *scheme,
+		     char *msg, size_t msglen)
+{
+	char *user = NULL, *path = NULL, *query = NULL;
+	int err = -EINVAL;
+
+	if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK)
+		snprintf(msg, msglen, "url=%s: user information is not allowed "
+			 "in the URL; give credentials in passwd_file or the "
+			 "environment", shown);
+	else if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)
+		snprintf(msg, msglen, "url=%s: only http and https are supported",
+			 shown);
+	else if ((curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK &&
+		  strcmp(path, "/") != 0) ||
+		 curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK)
+		snprintf(msg, msglen, "url=%s: give only scheme, host and port "
+			 "(no path or query)", shown);
+	else
+		err = 0;
+	curl_free(user);
+	curl_free(path);
+	curl_free(query);
+	return err;
+}
+
 /* Split url= into scheme and host[:port] with curl's URL parser. */
 int url_parse(struct req_engine *e, const char *url, char **hostname,
 		     char *msg, size_t msglen)
 {
 	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
-	char *query = NULL;
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	char shown_buf[1024];
+	const char *shown = url_shown(url, shown_buf, sizeof(shown_buf));
 	int err = -EINVAL;
 
 	if (!u)
@@ -114,21 +159,11 @@ int url_parse(struct req_engine *e, const char *url, char **hostname,
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
 		snprintf(msg, msglen, "url=%s is not a URL "
-			 "(expected http[s]://host[:port])", url);
+			 "(expected http[s]://host[:port])", shown);
 		goto out;
 	}
-	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
-		snprintf(msg, msglen, "url=%s: only http and https are supported",
-			 url);
+	if (url_check(u, shown, scheme, msg, msglen))
 		goto out;
-	}
-	curl_url_get(u, CURLUPART_PATH, &path, 0);
-	if ((path && strcmp(path, "/") != 0) ||
-	    curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK) {
-		snprintf(msg, msglen, "url=%s: give only scheme, host and port "
-			 "(no path or query)", url);
-		goto out;
-	}
 	if (curl_url_get(u, CURLUPART_PORT, &port, 0) != CURLUE_OK ||
 	    is_default_port(scheme, port)) {
 		curl_free(port);
@@ -149,8 +184,6 @@ out:
 	curl_free(scheme);
 	curl_free(host);
 	curl_free(port);
-	curl_free(path);
-	curl_free(query);
 	curl_url_cleanup(u);
 	return err;
 }

@@ -102,7 +102,7 @@ static int parse_page(struct req_resp *resp, void *arg)
 int call_list_page(struct req_engine *e, const struct call_listing *l,
 		   const char *marker, char **next, struct oss_error *err)
 {
-	struct http_kv q[4] = { l->what, { "max-keys", l->max_keys } };
+	struct http_kv q[5] = { l->what, { "max-keys", l->max_keys } };
 	struct page p = { .l = l, .next = next };
 	size_t nq = 2;
 
@@ -112,6 +112,9 @@ int call_list_page(struct req_engine *e, const struct call_listing *l,
 		q[nq++] = (struct http_kv){ "prefix", l->prefix };
 	if (marker && marker[0])
 		q[nq++] = (struct http_kv){ "marker", marker };
+	/* Names with characters XML cannot carry come percent-encoded. */
+	if (l->url_encoded)
+		q[nq++] = (struct http_kv){ "encoding-type", "url" };
 	*next = NULL;
 	if (l->requests)
 		(*l->requests)++;
@@ -133,9 +136,15 @@ int call_list_all(struct req_engine *e, const struct call_listing *l,
 		  struct oss_error *err)
 {
 	char *marker = NULL, *next = NULL;
-	int rc;
+	int rc, pages = 0;
 
 	do {
+		if (pages++ == CALL_PAGES_MAX) {
+			set_error(err, 200, "InvalidResponse", l->op,
+				  "more than 1000 pages");
+			rc = -EIO;
+			break;
+		}
 		rc = call_list_page(e, l, marker, &next, err);
 		if (rc == 0)
 			rc = check_marker(l->op, marker, next, err);

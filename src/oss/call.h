@@ -3,6 +3,7 @@
 #ifndef OSSLIVEFS_OSS_CALL_H
 #define OSSLIVEFS_OSS_CALL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "http/osserr.h"
@@ -51,6 +52,7 @@ struct call_listing {
 	struct http_kv what;            /* {"live", NULL}, {"delimiter", "/"} */
 	const char *prefix;             /* NULL or "": none */
 	const char *max_keys;           /* "1000"; "1" for one entry */
+	bool url_encoded;               /* ask for encoding-type=url */
 	/* One page's body appended to out; *next as answer_next_marker. */
 	int (*parse)(struct req_resp *resp, const char *prefix,
 		     void *out, char **next);
@@ -62,8 +64,10 @@ struct call_listing {
  * remain. */
 int call_list_page(struct req_engine *e, const struct call_listing *l,
 		   const char *marker, char **next, struct oss_error *err);
-/* Every page, following NextMarker; a marker that does not move forward
- * is -EIO (Code InvalidResponse) rather than a loop for ever. */
+/* Every page, following NextMarker; a marker that does not move forward,
+ * or more than CALL_PAGES_MAX pages, is -EIO (Code InvalidResponse)
+ * rather than a loop for ever. */
+#define CALL_PAGES_MAX 1000     /* call.c's message says 1000 */
 int call_list_all(struct req_engine *e, const struct call_listing *l,
 		  struct oss_error *err);
 

@@ -58,12 +58,14 @@ const char *live_name_why(const char *name)
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return "a channel name cannot be . or ..";
 	/* Control characters cannot travel in the XML of a listing. */
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return "a channel name cannot contain control characters";
-	if (!xmlCheckUTF8((const xmlChar *)name))
+	switch (str_name_flaw(name)) {
+	case STR_CONTROL:
+		return "a channel name cannot contain control characters";
+	case STR_NOT_UTF8:
 		return "a channel name must be UTF-8";
-	return NULL;
+	default:
+		return NULL;
+	}
 }
 
 int live_name_check(const char *name)
@@ -282,8 +284,7 @@ int live_config_from_node(const xmlNode *root, struct live_config *out,
 	xmlNodePtr node;
 	int rc;
 
-	if (!root || root->type != XML_ELEMENT_NODE ||
-	    strcmp((const char *)root->name, CONFIG_ROOT) != 0) {
+	if (!root || xml_root(root->doc, CONFIG_ROOT) != root) {
 		why_set(why, whylen, "the root element must be %s",
 			CONFIG_ROOT);
 		return -EINVAL;

@@ -10,6 +10,7 @@
 
 #include "answer.h"
 #include "live_xml.h"
+#include "oss/live_config.h"
 #include "util/iso8601.h"
 #include "util/xml.h"
 
@@ -170,6 +171,9 @@ static int list_entry(const xmlNode *lc, struct live_channel *ch)
 	*ch = (struct live_channel){ .enabled = true };
 	if (xml_child_text(lc, "Name", ch->name, sizeof(ch->name)) <= 0)
 		return 1;    /* no name, or too long to be a channel: skip */
+	/* A name no call could address: left out, and counted. */
+	if (xml_restore_controls(ch->name) || live_name_check(ch->name))
+		return 2;
 	xml_child_copy(lc, "Description", ch->description, sizeof(ch->description));
 	if (xml_child_text(lc, "Status", buf, sizeof(buf)) >= 0 &&
 	    strcmp(buf, "disabled") == 0)
@@ -186,8 +190,27 @@ static int list_entry(const xmlNode *lc, struct live_channel *ch)
 	return rc;
 }
 
-int live_parse_list(const char *xml, size_t len, struct live_list *out,
-		    char **next)
+/* One LiveChannel entry into out: 0, or -ENOMEM. */
+static int list_add(const xmlNode *lc, struct live_list *out, size_t *cap)
+{
+	struct live_channel *ch;
+	int rc;
+
+	rc = answer_grow((void **)&out->items, out->n, cap, sizeof(*out->items));
+	if (rc)
+		return rc;
+	ch = &out->items[out->n];
+	rc = list_entry(lc, ch);
+	if (rc == 2 && out->skipped++ == 0)
+		snprintf(out->first_skipped, sizeof(out->first_skipped), "%s",
+			 ch->name);
+	if (rc == 0)
+		out->n++;
+	return rc < 0 ? rc : 0;
+}
+
+static int parse_list(const char *xml, size_t len, struct live_list *out,
+		      char **next)
 {
 	size_t cap = out->n;
 	char *last = NULL;
@@ -195,7 +218,6 @@ int live_parse_list(const char *xml, size_t len, struct live_list *out,
 	xmlNodePtr root, lc;
 	int rc;
 
-	*next = NULL;
 	rc = answer_root(xml, len, "ListLiveChannelResult", &doc, &root);
 	if (rc)
 		return rc;
@@ -203,20 +225,34 @@ int live_parse_list(const char *xml, size_t len, struct live_list *out,
 	     lc = xml_next(lc, "LiveChannel")) {
 		free(last);
 		last = xml_text_dup(xml_child(lc, "Name"));
-		rc = answer_grow((void **)&out->items, out->n, &cap,
-			  sizeof(*out->items));
-		if (rc)
-			break;
-		rc = list_entry(lc, &out->items[out->n]);
-		if (rc == 0)
-			out->n++;
-		else if (rc == 1)
-			rc = 0;
+		rc = list_add(lc, out, &cap);
 	}
 	if (rc == 0)
 		rc = answer_next_marker(root, last, next);
+	if (*next)
+		xml_restore_controls(*next);
 	free(last);
 	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* ListLiveChannel has no encoding-type: a name with a control character
+ * comes raw, and XML cannot carry it.  The page is read with such bytes
+ * protected (xml_protect_controls), and their channels left out, so that
+ * one odd name never fails the whole listing. */
+int live_parse_list(const char *xml, size_t len, struct live_list *out,
+		    char **next)
+{
+	char *safe;
+	size_t safe_len;
+	int rc;
+
+	*next = NULL;
+	rc = xml_protect_controls(xml, len, &safe, &safe_len);
+	if (rc)
+		return rc;
+	rc = parse_list(safe ? safe : xml, safe_len, out, next);
+	free(safe);
 	return rc;
 }
 

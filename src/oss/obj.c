@@ -29,6 +29,7 @@ int obj_list(struct req_engine *e, const char *prefix, struct obj_list *out,
 		.what = { "delimiter", "/" },
 		.prefix = prefix,
 		.max_keys = PAGE_KEYS,
+		.url_encoded = true,
 		.parse = parse_list,
 		.out = out,
 		.requests = &out->requests,
@@ -56,31 +57,34 @@ void obj_list_free(struct obj_list *l)
 
 /* --- GetObject with Range -------------------------------------------- */
 
-/* "bytes a-b/size": the first byte of a 206 answer. */
-static int range_start(const char *content_range, long long *start)
+/* Why a 206 answer is not the bytes [off, off + len) or the end of the
+ * object from off, or NULL when it is.  Content-Range is "bytes a-b/size"
+ * ("*" for an unknown size); a short answer would read as the end of the
+ * file, so it is an error, never a short read. */
+static const char *range_mismatch(const struct req_resp *resp, off_t off,
+				  size_t len)
 {
-	long long a, b;
+	long long a, b, size = -1, last = (long long)off + (long long)len - 1;
 
-	if (sscanf(content_range, "bytes %lld-%lld/", &a, &b) != 2 || a > b)
-		return -EIO;
-	*start = a;
-	return 0;
+	if (sscanf(resp->content_range, "bytes %lld-%lld/%lld", &a, &b, &size) < 2 ||
+	    a != (long long)off || b < a || b > last ||
+	    (b < last && b != size - 1))
+		return "Content-Range does not match the Range asked for";
+	if (resp->body_len != (size_t)(b - a + 1))
+		return "Content-Range does not match the length of the body";
+	return NULL;
 }
 
 /* curl wrote the body into the caller's buffer: is it the range asked
  * for? */
-static int check_range(const struct req_resp *resp, off_t off,
+static int check_range(const struct req_resp *resp, off_t off, size_t len,
 		       struct oss_error *err)
 {
-	long long start;
+	const char *why;
 
 	if (resp->status == 206) {
-		if (range_start(resp->content_range, &start) < 0 ||
-		    start != (long long)off)
-			return call_bad_answer(resp, "GetObject",
-					  "Content-Range does not match the Range asked for",
-					  err);
-		return 0;
+		why = range_mismatch(resp, off, len);
+		return why ? call_bad_answer(resp, "GetObject", why, err) : 0;
 	}
 	/* 200: the Range was ignored and this is the object from its start. */
 	if (off != 0)
@@ -124,7 +128,7 @@ int obj_get_range(struct req_engine *e, const char *key, off_t off, size_t len,
 		if (err)
 			oss_error_clear(err);
 	} else if (rc == 0) {
-		rc = check_range(&resp, off, err);
+		rc = check_range(&resp, off, len, err);
 		if (rc == 0)
 			*got = resp.body_len;
 	}

@@ -1,5 +1,6 @@
 /* ListBucketResult: one page of a channel's objects. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "answer.h"
 #include "obj_xml.h"
 #include "util/iso8601.h"
+#include "util/str.h"
 #include "util/xml.h"
 
 /* One Contents: 0 added, 1 skipped (the prefix itself, a deeper key). */
@@ -45,6 +47,27 @@ static const char *later(const char *a, const char *b)
 	return strcmp(a, b) > 0 ? a : b;
 }
 
+static bool child_is(const xmlNode *parent, const char *name,
+		     const char *text)
+{
+	char *s = xml_text_dup(xml_child(parent, name));
+	bool is = s && strcmp(s, text) == 0;
+
+	free(s);
+	return is;
+}
+
+/* The text of child name, percent-decoded when the page is url-encoded;
+ * NULL for no memory, "" (never a name here) when it does not decode. */
+static char *name_dup(const xmlNode *parent, const char *name, bool encoded)
+{
+	char *s = xml_text_dup(xml_child(parent, name));
+
+	if (s && encoded && str_url_decode(s))
+		s[0] = '\0';
+	return s;
+}
+
 int obj_parse_list(const char *xml, size_t len, const char *prefix,
 		   struct obj_list *out, char **next)
 {
@@ -53,16 +76,18 @@ int obj_parse_list(const char *xml, size_t len, const char *prefix,
 	char *last_key = NULL, *last_prefix = NULL;
 	xmlDocPtr doc;
 	xmlNodePtr root, c;
+	bool encoded;
 	int rc;
 
 	*next = NULL;
 	rc = answer_root(xml, len, "ListBucketResult", &doc, &root);
 	if (rc)
 		return rc;
+	encoded = child_is(root, "EncodingType", "url");
 	for (c = xml_child(root, "Contents"); c && rc == 0;
 	     c = xml_next(c, "Contents")) {
 		free(last_key);
-		last_key = xml_text_dup(xml_child(c, "Key"));
+		last_key = name_dup(c, "Key", encoded);
 		if (!last_key) {
 			rc = -ENOMEM;
 			break;
@@ -81,12 +106,16 @@ int obj_parse_list(const char *xml, size_t len, const char *prefix,
 	for (c = xml_child(root, "CommonPrefixes"); c && rc == 0;
 	     c = xml_next(c, "CommonPrefixes")) {
 		free(last_prefix);
-		last_prefix = xml_text_dup(xml_child(c, "Prefix"));
+		last_prefix = name_dup(c, "Prefix", encoded);
 		if (!last_prefix)
 			rc = -ENOMEM;
 	}
 	if (rc == 0)
 		rc = answer_next_marker(root, later(last_key, last_prefix), next);
+	/* NextMarker is encoded; the fallback (a name) is decoded already. */
+	if (rc == 0 && *next && encoded && !child_is(root, "NextMarker", "") &&
+	    str_url_decode(*next))
+		rc = -EIO;
 	free(last_key);
 	free(last_prefix);
 	xmlFreeDoc(doc);

@@ -10,10 +10,12 @@
  */
 #define _GNU_SOURCE    /* explicit_bzero */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/creds.h"
 #include "util/str.h"
@@ -176,6 +178,38 @@ static int scan_file(FILE *f, const char *path, const char *bucket,
 	return err;
 }
 
+/* The file opened for reading, NULL with *err and msg when it cannot be
+ * or is not a regular file.  O_NONBLOCK: opening a FIFO must not wait for
+ * a writer; fstat the open file, so the mode checked is the file read. */
+static FILE *open_regular(const char *path, struct stat *st, char *msg,
+			  size_t msglen, int *err)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *f;
+
+	if (fd < 0) {
+		*err = -errno;
+		snprintf(msg, msglen, "cannot read credentials file %s: %s",
+			 path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		snprintf(msg, msglen, "credentials file %s is not a regular file",
+			 path);
+		close(fd);
+		*err = -EINVAL;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		*err = -errno;
+		snprintf(msg, msglen, "cannot read credentials file %s: %s",
+			 path, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
 int creds_load_file(struct creds *c, const char *bucket, const char *path,
 		    int allow_group, char *msg, size_t msglen)
 {
@@ -185,20 +219,9 @@ int creds_load_file(struct creds *c, const char *bucket, const char *path,
 	int err;
 
 	*c = (struct creds){ 0 };
-	f = fopen(path, "re");
-	if (!f) {
-		err = -errno;
-		snprintf(msg, msglen, "cannot read credentials file %s: %s",
-			 path, strerror(-err));
+	f = open_regular(path, &st, msg, msglen, &err);
+	if (!f)
 		return err;
-	}
-	/* fstat the open file, so the mode checked is the file read. */
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(msg, msglen, "credentials file %s is not a regular file",
-			 path);
-		fclose(f);
-		return -EINVAL;
-	}
 	err = check_mode(path, st.st_mode, allow_group, msg, msglen);
 	if (!err)
 		err = scan_file(f, path, bucket, &s, msg, msglen);

@@ -46,7 +46,7 @@ static int parse_relative(const char *s, time_t now, time_t *out)
 	return 0;
 }
 
-int timerange_parse_time(const char *field, time_t now, time_t *out)
+static int parse_field(const char *field, time_t now, time_t *out)
 {
 	long long v;
 
@@ -62,6 +62,14 @@ int timerange_parse_time(const char *field, time_t now, time_t *out)
 		return -EINVAL;
 	*out = (time_t)v;
 	return 0;
+}
+
+/* OSS takes Unix seconds: a time before 1970 never leaves here. */
+int timerange_parse_time(const char *field, time_t now, time_t *out)
+{
+	int ret = parse_field(field, now, out);
+
+	return ret ? ret : (*out < 0 ? -EINVAL : 0);
 }
 
 /* Split text into at most 3 white-space separated fields; *closed tells

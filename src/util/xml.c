@@ -1,6 +1,7 @@
 /* libxml2 helpers: safe reading, leaf text, building, formatting. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,8 @@ xmlNodePtr xml_root(xmlDocPtr doc, const char *root)
 {
 	xmlNodePtr n = doc ? xmlDocGetRootElement(doc) : NULL;
 
-	if (!n || !name_is(n, root))
+	/* <x:Name xmlns:x=...> is another element than <Name>. */
+	if (!n || !name_is(n, root) || (n->ns && n->ns->prefix))
 		return NULL;
 	return n;
 }
@@ -198,4 +200,59 @@ int xml_format(xmlDocPtr doc, char **out)
 	xmlFree(mem);
 	*out = s;
 	return size;
+}
+
+static bool is_xml_control(unsigned char c)
+{
+	return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+int xml_protect_controls(const char *buf, size_t len, char **out,
+			 size_t *outlen)
+{
+	size_t i, n = 0, o = 0;
+	char *p;
+
+	*out = NULL;
+	*outlen = len;
+	for (i = 0; i < len; i++)
+		n += is_xml_control((unsigned char)buf[i]);
+	if (n == 0)
+		return 0;
+	p = malloc(len + 2 * n + 1);
+	if (!p)
+		return -ENOMEM;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if (!is_xml_control(c)) {
+			p[o++] = (char)c;
+			continue;
+		}
+		p[o++] = (char)0xee;
+		p[o++] = (char)0x80;
+		p[o++] = (char)(0x80 + c);
+	}
+	p[o] = '\0';
+	*out = p;
+	*outlen = o;
+	return 0;
+}
+
+int xml_restore_controls(char *s)
+{
+	unsigned char *r = (unsigned char *)s, *w = r;
+	int n = 0;
+
+	while (*r) {
+		if (r[0] == 0xee && r[1] == 0x80 && r[2] >= 0x80 && r[2] < 0xa0) {
+			*w++ = (unsigned char)(r[2] - 0x80);
+			r += 3;
+			n++;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+	return n;
 }

@@ -350,9 +350,9 @@ static void test_obj(void)
 
 	play(pages, N(pages));
 	CHECK_INT(0, obj_list(E, "ch/", &l, &err));
-	CHECK_STR("GET ?delimiter=/&max-keys=1000&prefix=ch/ | | ", seen[0]);
+	CHECK_STR("GET ?delimiter=/&max-keys=1000&prefix=ch/&encoding-type=url | | ", seen[0]);
 	/* no NextMarker: resume after the last key */
-	CHECK_STR("GET ?delimiter=/&max-keys=1000&prefix=ch/&marker=ch/a.ts | | ", seen[1]);
+	CHECK_STR("GET ?delimiter=/&max-keys=1000&prefix=ch/&marker=ch/a.ts&encoding-type=url | | ", seen[1]);
 	CHECK_INT(2, l.requests);
 	CHECK_INT(2, l.n);
 	CHECK_STR("a.ts", l.items[0].name);
