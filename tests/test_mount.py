@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from mountlib import LiveMount, mnt, run_osslivefs  # noqa: F401  (fixture)
+from mountlib import LiveMount, Mount, mnt, run_osslivefs  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.skipif(not os.access("/dev/fuse", os.W_OK),
                                 reason="needs /dev/fuse (root)")
@@ -76,7 +76,7 @@ def os_errno(fn) -> int:
     return e.value.errno
 
 
-def channels(m: LiveMount) -> list[str]:
+def channels(m: Mount) -> list[str]:
     """The channel directories: the root's entries but .osslivefs (which ls -a shows)."""
     return [n for n in os.listdir(m.mountpoint) if n != ".osslivefs"]
 

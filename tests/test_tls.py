@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from mountlib import Mount, run_osslivefs
-from test_mount import put_channel
+from test_mount import channels, put_channel
 
 pytestmark = pytest.mark.skipif(not os.access("/dev/fuse", os.W_OK),
                                 reason="needs /dev/fuse (root)")
@@ -132,7 +132,7 @@ def test_private_ca_is_trusted(tls, tmp_path, emulator, how):
     put_channel(m, "ch")            # type: ignore[arg-type]
     m.start()
     try:
-        assert os.listdir(m.mountpoint) == ["ch"]
+        assert channels(m) == ["ch"]
         assert m.path("ch", "enabled").read_text() == "1\n"
     finally:
         assert m.stop() == ""
