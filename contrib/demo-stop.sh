@@ -27,7 +27,7 @@ stop() {
 	case $cmd in
 	*"$2"*) ;;
 	*)
-		running "$pid" || say "demo-stop: $1 (pid $pid) had ended"
+		running "$pid" || say "demo-stop: $1 (pid $pid) has exited"
 		return 0 ;;
 	esac
 	if ! wait_until "! running $pid" "$3"; then

@@ -107,6 +107,20 @@ void vod_pending_clear(struct fs_ctx *c)
 	c->pending = NULL;
 }
 
+/* The range as the user can read it: ISO-8601 UTC, and the Unix seconds
+ * that were sent. */
+static void no_segment_why(struct fs_error *e, time_t start, time_t end)
+{
+	char a[32], b[32];
+	struct tm tm;
+
+	strftime(a, sizeof(a), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&start, &tm));
+	strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&end, &tm));
+	snprintf(e->why, sizeof(e->why),
+		 "no segment starts between %s and %s (%lld-%lld)", a, b,
+		 (long long)start, (long long)end);
+}
+
 int vod_store(struct fs_ctx *c, const struct node *n,
 	      const struct sbuf *value, bool final, struct fs_error *e)
 {
@@ -120,8 +134,6 @@ int vod_store(struct fs_ctx *c, const struct node *n,
 	ret = live_post_vod(c->engine, n->ch, n->obj, start, end, &e->oss);
 	cache_obj_invalidate(c->cache, n->ch);
 	if (ret == -ENODATA)
-		snprintf(e->why, sizeof(e->why),
-			 "no segment starts between %lld and %lld",
-			 (long long)start, (long long)end);
+		no_segment_why(e, start, end);
 	return ret;
 }
