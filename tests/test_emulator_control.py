@@ -143,6 +143,27 @@ def test_fault_delay_and_latency(emulator):
     assert time.monotonic() - t < 0.3
 
 
+def test_latency_window_sends_one_window_a_round_trip(emulator):
+    """3 MiB with a 1 MiB window and 200 ms: the request's round trip and two
+    more, one after each window but the last; the bytes are exact."""
+    c = emulator.client()
+    data = os.urandom(3 << 20)
+    assert c.request("PUT", "big", body=data).status == 200
+    status, body = emulator.control("/-/latency", {"ms": 200, "window": 1 << 20})
+    assert (status, body["ms"], body["window"]) == (200, 200, 1 << 20)
+    t = time.monotonic()
+    r = c.request("GET", "big")
+    took = time.monotonic() - t
+    assert r.status == 200 and r.body == data
+    assert took >= 0.6
+    # Without a window the same object pays the one round trip only.
+    emulator.control("/-/latency", {"ms": 200})
+    t = time.monotonic()
+    assert c.request("GET", "big").body == data
+    assert time.monotonic() - t < 0.55
+    assert emulator.control("/-/latency", {"ms": 0, "window": "x"})[0] == 400
+
+
 def test_faults_list_and_clear(emulator):
     fault(emulator, count=3, status=503)
     status, body = emulator.control("/-/faults", method="GET")

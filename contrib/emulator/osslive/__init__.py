@@ -114,7 +114,9 @@ left out when one bucket is served):
   anything; ``body`` performs the request but sends garbage (same length) or only half of the
   body then closes the connection.  ``GET /-/faults`` lists the pending faults,
   ``POST /-/faults/clear`` removes them.
-* ``POST /-/latency`` ``{"ms":N}``: added to every OSS request.
+* ``POST /-/latency`` ``{"ms":N,"window":BYTES}``: N ms added to every OSS request; with a
+  window, an object's body is sent one window a round trip (N ms), as TCP does over a link
+  with that latency (0, the default: no limit after the first round trip).
 * ``GET /-/stats`` -> ``{"ListLiveChannel": 3, "GetObject": 1, ...}``: every OSS request that
   reached the handler, counted by operation name whatever its outcome (bad signatures and
   injected faults included); ``POST /-/stats/reset`` zeroes the counters.

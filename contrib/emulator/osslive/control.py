@@ -73,10 +73,12 @@ def call(emu: Emulator, m: str, path: str, raw: bytes, content_type: str) -> dic
     if path == "/-/latency":
         try:
             ms = int(body.get("ms", 0))
+            window = int(body.get("window", 0))
         except (TypeError, ValueError):
-            raise ControlError(400, "ms must be an integer") from None
+            raise ControlError(400, "ms and window must be integers") from None
         emu.latency_ms = max(0, ms)
-        return {"ok": True, "ms": emu.latency_ms}
+        emu.window_bytes = max(0, window)
+        return {"ok": True, "ms": emu.latency_ms, "window": emu.window_bytes}
     if path == "/-/ingest/start":
         b = ctl_bucket(emu, body)
         return ingest_start(emu, b, str(body.get("channel")), body)

@@ -111,19 +111,28 @@ class Handler(BaseHTTPRequestHandler):
                     self.connection.shutdown(socket.SHUT_RDWR)
                 return
             if resp.file:
-                f, off, n = resp.file
-                f.seek(off)
-                while n > 0:
-                    chunk = f.read(min(n, 1 << 20))
-                    if not chunk:
-                        break
-                    self.wfile.write(chunk)
-                    n -= len(chunk)
+                self.send_file(*resp.file)
             else:
                 self.wfile.write(resp.body)
         finally:
             if resp.file:
                 resp.file[0].close()
+
+    def send_file(self, f, off: int, n: int) -> None:
+        """An object's bytes; with a window, one window a round trip, as TCP
+        sends over a link with that latency (the first round trip is the
+        request's own latency)."""
+        latency = self.emu.latency_ms / 1000.0
+        window = self.emu.window_bytes if latency else 0
+        f.seek(off)
+        while n > 0:
+            chunk = f.read(min(n, window or 1 << 20))
+            if not chunk:
+                break
+            self.wfile.write(chunk)
+            n -= len(chunk)
+            if window and n > 0:
+                time.sleep(latency)
 
     @staticmethod
     def body_bytes(resp: Response) -> bytes:

@@ -59,6 +59,9 @@ class Emulator:
         self.stats: dict[str, int] = {}
         self.faults: list[Fault] = []
         self.latency_ms = 0
+        # With latency: at most this many body bytes a round trip on one
+        # connection (a TCP window); 0: no limit.
+        self.window_bytes = 0
         self.lock = threading.Lock()
         self.rtmp: Optional[RtmpIngest] = None     # real ingest (--rtmp)
         self.public_read = False                   # the buckets' ACL is public-read
