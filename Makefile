@@ -23,8 +23,12 @@ BUILD    ?= build
 SANFLAGS :=
 endif
 
+# FUSE_USE_VERSION 312: libfuse's fuse_loop_mt then takes the loop config
+# that fuse_loop_cfg_create makes.  Below 312 it is the 3.2 symbol, which
+# reads that config as the old struct: clone_fd on, max_idle_threads 0 (a
+# new thread and a cloned /dev/fuse for every request).
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_FILE_OFFSET_BITS=64 -DFUSE_USE_VERSION=35 \
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_FILE_OFFSET_BITS=64 -DFUSE_USE_VERSION=312 \
             -DOSSLIVEFS_VERSION=\"$(VERSION)\" -Iinclude \
             $(shell pkg-config --cflags $(PKGS)) $(SANFLAGS)
 LDFLAGS  += $(SANFLAGS)
@@ -43,13 +47,21 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all test deps unit pytest layers clean install uninstall demo demo-stop bench
+.PHONY: all test deps unit pytest layers clean install uninstall demo demo-stop bench FORCE
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/osslivefs $(TOOL_BIN)
 
+# The compiler and flags everything was built with: when they change, all
+# is built again (the file is rewritten only then).
+FLAGS    := $(BUILD)/flags
+$(FLAGS): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || \
+	 echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
+
 # -MMD -MP: each object depends on exactly the headers it includes.
-$(BUILD)/obj/%.o: src/%.c
+$(BUILD)/obj/%.o: src/%.c $(FLAGS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -64,10 +76,10 @@ $(BUILD)/libosslivefs.a: $(LIB_OBJ)
 $(BUILD)/osslivefs: $(BUILD)/obj/main.o $(BUILD)/libosslivefs.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libosslivefs.a | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libosslivefs.a $(FLAGS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) -MMD -MP -MF $@.d $(LDFLAGS) -o $@ $< $(BUILD)/libosslivefs.a $(LDLIBS)
 
-$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libosslivefs.a | $(BUILD)/tools
+$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libosslivefs.a $(FLAGS) | $(BUILD)/tools
 	$(CC) $(CFLAGS) -MMD -MP -MF $@.d $(LDFLAGS) -o $@ $< $(BUILD)/libosslivefs.a $(LDLIBS)
 
 -include $(UNIT_BIN:=.d) $(TOOL_BIN:=.d)

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from mountlib import LiveMount, Mount, mnt, run_osslivefs  # noqa: F401  (fixture)
+from mountlib import LiveMount, Mount, mnt, one_mount, run_osslivefs  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.skipif(not os.access("/dev/fuse", os.W_OK),
                                 reason="needs /dev/fuse (root)")
@@ -620,3 +620,43 @@ def test_persistent_500_is_eio_without_hanging(mnt):
     assert time.monotonic() - t < 10
     assert requests(mnt) == {"GetLiveChannelStat": 4}    # 1 + retries=3
     mnt.emu.control("/-/faults/clear", {})
+
+
+def daemon_threads(pid: int) -> set[int]:
+    """The thread ids of the daemon that serve FUSE (libfuse names them after the program)."""
+    tids = set()
+    for t in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{t}/comm", encoding="ascii") as f:
+                if f.read().strip() == "osslivefs":
+                    tids.add(int(t))
+        except (FileNotFoundError, ProcessLookupError):
+            pass            # the thread ended while we looked (ENOENT or ESRCH)
+    return tids
+
+
+def dev_fuse_fds(pid: int) -> int:
+    n = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            n += os.readlink(f"/proc/{pid}/fd/{fd}") == "/dev/fuse"
+        except FileNotFoundError:
+            pass
+    return n
+
+
+def test_fuse_workers_are_kept_not_made_per_request(m):
+    """libfuse's worker threads stay for the next request, on the one /dev/fuse: a loop config
+    read as libfuse's older struct once meant a new thread and a cloned /dev/fuse for each
+    request (about 50 us each, and more threads than requests in flight)."""
+    put_channel(m, "ch")
+    path = m.path("ch", "play_url")
+    for _ in range(5):
+        path.read_bytes()               # the workers that sequential reads need exist now
+    before = daemon_threads(m.proc.pid)
+    for _ in range(50):
+        path.read_bytes()               # open, read, read (EOF), release: 4 requests each
+    after = daemon_threads(m.proc.pid)
+    assert before <= after, "FUSE workers ended after a request (a new one for each)"
+    assert len(after - before) <= 2
+    assert dev_fuse_fds(m.proc.pid) == 1
