@@ -52,6 +52,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import math
+import mmap
 import os
 import shutil
 import socket
@@ -238,6 +239,12 @@ def proc_status(pid: int) -> dict[str, int]:
     return out
 
 
+def page_buffer(size: int) -> memoryview:
+    """A page-aligned buffer, as cat, cp and dd read into: with an unaligned one the kernel
+    splits each read of a direct_io file at the page boundary (one more FUSE request)."""
+    return memoryview(mmap.mmap(-1, size))
+
+
 def read_file(path: Path, buf: memoryview, check: bool = False) -> tuple[int, int]:
     """Read a whole file through buf: (bytes, crc32 or 0)."""
     total, crc = 0, 0
@@ -406,7 +413,7 @@ class Bench:
     def segment_requests(self, m: Mount, seg_key: str, seg_size: int) -> None:
         assert self.relay
         ls_l(m.path(CH_SEG, "vod"))               # the listing is cached: only reads count
-        buf = memoryview(bytearray(MIB))
+        buf = page_buffer(MIB)
         for name, size, limit in ((seg_key.split("/", 1)[1], seg_size, 1),
                                   ("ranged.bin", RANGED_SIZE, RANGED_SIZE // MIB)):
             self.emu.reset_stats()
@@ -480,7 +487,7 @@ class Bench:
 
     def throughput(self, m: Mount, keys: list[str], latency_ms: int) -> None:
         """One reader, mount against direct GET, interleaved, a different object each time."""
-        buf = memoryview(bytearray(MIB))
+        buf = page_buffer(MIB)
         getter = DirectGetter(self.emu)
         fs_t: list[float] = []
         direct_t: list[float] = []
@@ -525,7 +532,7 @@ class Bench:
     def concurrency(self, m: Mount, keys: list[str], crcs: dict[str, int]) -> None:
         def reader(k: str) -> tuple[int, int]:
             return read_file(m.path(CH_BIG, "vod", k.split("/", 1)[1]),
-                             memoryview(bytearray(MIB)), check=True)
+                             page_buffer(MIB), check=True)
 
         def errors(results: list, ks: list[str]) -> int:
             return sum(1 for r, k in zip(results, ks)
@@ -538,7 +545,7 @@ class Bench:
             # The emulator's own scaling, for context: the same reads as direct GETs.
             getters = [DirectGetter(self.emu) for _ in range(PAR_READERS)]
             dpar_t, dpar = run_parallel(
-                lambda i: getters[i].get(keys[SINGLE_RUNS + i], memoryview(bytearray(MIB)),
+                lambda i: getters[i].get(keys[SINGLE_RUNS + i], page_buffer(MIB),
                                          check=True), PAR_READERS)
             for g in getters:
                 g.close()
@@ -635,7 +642,7 @@ class Bench:
         again = [self.timed(listing) for _ in range(5)]
         figures["ls -l of a channel's objects, again"] = (
             statistics.median(t for t, _ in again), sum(sum(r.values()) for _, r in again))
-        buf = memoryview(bytearray(MIB))
+        buf = page_buffer(MIB)
         # Five segments one by one, last first (a forward walk would start osslivefs's
         # read-ahead of the next segments): the median time, the requests of one.
         one: list[tuple[float, int]] = []
