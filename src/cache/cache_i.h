@@ -17,7 +17,7 @@
  * compact form in between. */
 #define CHAN_URL_NONE  0xffff           /* no such URL listed */
 #define CHAN_URL_WHOLE 0xfffe           /* kept whole after the name */
-#define CHAN_SHAPES    32              /* more URLs are kept whole */
+#define CHAN_SHAPES    32               /* past them, URLs are kept whole */
 
 struct chan_entry {
 	time_t mtime;
@@ -36,11 +36,11 @@ struct chan_table {
 	size_t n, cap;
 	char *str;                      /* names, shapes, whole URLs */
 	size_t len, size;
-	struct chan_shape *shapes;       /* at most CHAN_SHAPES */
+	struct chan_shape *shapes;      /* at most CHAN_SHAPES */
 	unsigned nshapes;
 };
 
-/* 0 or -ENOMEM (the table is then to be freed). */
+/* 0, or -ENOMEM with ch left out. */
 int chan_table_add(struct chan_table *t, const struct live_channel *ch);
 /* Gives back the room kept for growth: nothing more is to be added. */
 void chan_table_done(struct chan_table *t);
