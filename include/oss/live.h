@@ -35,6 +35,21 @@ struct live_list {
 /* Every channel (prefix may be NULL), all pages with max-keys=1000. */
 int live_list(struct req_engine *e, const char *prefix, struct live_list *out,
 	      struct oss_error *err);
+
+/* The same listing handed over one channel at a time, for a caller that
+ * keeps it in a form of its own: only one page is in memory at once. */
+struct live_walk {
+	/* Called in listing order; 0 goes on, a negative errno (not -EIO)
+	 * ends the walk with it.  fn may take ch's URLs (setting them to
+	 * NULL); ch is gone when fn returns. */
+	int (*fn)(void *arg, struct live_channel *ch);
+	void *arg;
+	int requests;                  /* as in struct live_list */
+	size_t skipped;
+	char first_skipped[LIVE_NAME_MAX + 1];
+};
+int live_list_walk(struct req_engine *e, const char *prefix,
+		   struct live_walk *w, struct oss_error *err);
 /* One channel's listing entry (one ListLiveChannel, prefix=name,
  * max-keys=1): 0, -ENOENT or another negative errno.  Free out's URLs
  * with live_channel_free(). */

@@ -4,22 +4,54 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "cache/cache.h"
 #include "cache/overview.h"
 #include "oss/obj.h"
 
-/* What is kept of a listed channel: small, since a bucket may hold tens
- * of thousands.  struct live_channel is the API's full answer and struct
- * chan_info the copy handed out; this is the compact form in between. */
+/* What is kept of a listing of channels (chantable.c): small, since a
+ * bucket may hold tens of thousands.  struct live_channel is the API's
+ * full answer and struct chan_info the copy handed out; this is the
+ * compact form in between. */
+#define CHAN_URL_NONE  0xffff           /* no such URL listed */
+#define CHAN_URL_WHOLE 0xfffe           /* kept whole after the name */
+#define CHAN_SHAPES    32               /* past them, URLs are kept whole */
+
 struct chan_entry {
-	char name[LIVE_NAME_MAX + 1];
-	bool enabled;
 	time_t mtime;
-	char *play_url;
-	char *publish_url;
+	uint32_t name;                  /* offset in the table's strings */
+	uint16_t publish, play;         /* a shape, or CHAN_URL_* */
+	bool enabled;
 };
+
+/* A URL made of the channel's name: the strings before and after it. */
+struct chan_shape {
+	uint32_t pre, post;             /* offsets in the table's strings */
+};
+
+struct chan_table {
+	struct chan_entry *items;       /* in the order added */
+	size_t n, cap;
+	char *str;                      /* names, shapes, whole URLs */
+	size_t len, size;
+	struct chan_shape *shapes;      /* at most CHAN_SHAPES */
+	unsigned nshapes;
+};
+
+/* 0, or -ENOMEM with ch left out. */
+int chan_table_add(struct chan_table *t, const struct live_channel *ch);
+/* Gives back the room kept for growth: nothing more is to be added. */
+void chan_table_done(struct chan_table *t);
+void chan_table_free(struct chan_table *t);
+const char *chan_table_name(const struct chan_table *t,
+			    const struct chan_entry *e);
+/* Binary search: the entries must have been added sorted by name. */
+const struct chan_entry *chan_table_find(const struct chan_table *t,
+					 const char *name);
+void chan_table_info(const struct chan_table *t, const struct chan_entry *e,
+		     struct chan_info *out);
 
 struct chan_probe;                      /* one-channel lookups */
 struct flight;                          /* a request in flight (flight.c) */
@@ -34,8 +66,7 @@ struct cache {
 
 	pthread_mutex_t chans_lock;
 	struct flight *chans_flights;   /* "/" for the listing, else a name */
-	struct chan_entry *chans;       /* sorted by name, as OSS lists them */
-	size_t nchans;
+	struct chan_table chans;        /* sorted by name, as OSS lists them */
 	struct timespec chans_fetched;
 	bool chans_valid;
 	unsigned chans_gen;             /* bumped by every invalidation */

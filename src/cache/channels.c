@@ -3,6 +3,7 @@
  * stale.  No lock is held while a request is on the network: lookups of
  * the same thing share one request in flight (flight.c), others go on. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,19 +19,11 @@
 
 struct chan_probe {
 	struct chan_probe *next;
-	struct chan_entry entry;
+	char name[LIVE_NAME_MAX + 1];
+	struct chan_table t;            /* the channel, when it exists */
 	bool exists;
 	struct timespec fetched;
 };
-
-static void entries_free(struct chan_entry *items, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(items[i].play_url);
-		free(items[i].publish_url);
-	}
-	free(items);
-}
 
 static void probes_clear(struct cache *c)
 {
@@ -38,8 +31,7 @@ static void probes_clear(struct cache *c)
 
 	for (p = c->probes; p; p = pn) {
 		pn = p->next;
-		free(p->entry.play_url);
-		free(p->entry.publish_url);
+		chan_table_free(&p->t);
 		free(p);
 	}
 	c->probes = NULL;
@@ -48,73 +40,62 @@ static void probes_clear(struct cache *c)
 
 void cache_chans_clear(struct cache *c)
 {
-	entries_free(c->chans, c->nchans);
-	c->chans = NULL;
-	c->nchans = 0;
+	chan_table_free(&c->chans);
 	c->chans_valid = false;
 	probes_clear(c);
 }
 
-/* Takes over the URLs of lc. */
-static void entry_from(struct chan_entry *e, struct live_channel *lc)
-{
-	*e = (struct chan_entry){
-		.enabled = lc->enabled,
-		.mtime = lc->last_modified,
-		.play_url = lc->play_url,
-		.publish_url = lc->publish_url,
-	};
-	strcpy(e->name, lc->name);
-	lc->play_url = NULL;
-	lc->publish_url = NULL;
-}
-
-/* Called with chans_lock held: l becomes the listing, unless the cache
+/* Called with chans_lock held: t becomes the listing, unless the cache
  * was invalidated while it was on the network (then it may predate a
  * change of ours). */
-static int chans_install(struct cache *c, struct live_list *l, unsigned gen)
+static void chans_install(struct cache *c, struct chan_table *t,
+			  const struct live_walk *w, unsigned gen)
 {
-	struct chan_entry *items;
 	char name[4 * LIVE_NAME_MAX + 1];
-	size_t i;
 
-	if (l->skipped)
+	if (w->skipped)
 		log_warn("ListLiveChannel: skipped %zu channel%s whose name cannot "
-			 "be shown (control characters), first '%s'", l->skipped,
-			 l->skipped == 1 ? "" : "s",
-			 str_escape(l->first_skipped, name, sizeof(name)));
+			 "be shown (control characters), first '%s'", w->skipped,
+			 w->skipped == 1 ? "" : "s",
+			 str_escape(w->first_skipped, name, sizeof(name)));
 	if (gen != c->chans_gen)
-		return 0;
-	items = calloc(l->n ? l->n : 1, sizeof(*items));
-	if (!items)
-		return -ENOMEM;
-	for (i = 0; i < l->n; i++)
-		entry_from(&items[i], &l->items[i]);
+		return;
 	cache_chans_clear(c);
-	c->chans = items;
-	c->nchans = l->n;
+	c->chans = *t;
+	*t = (struct chan_table){ 0 };
 	clock_gettime(CLOCK_MONOTONIC, &c->chans_fetched);
 	c->chans_valid = true;
-	return 0;
+}
+
+static int walk_add(void *arg, struct live_channel *ch)
+{
+	return chan_table_add(arg, ch);
 }
 
 /* Called with chans_lock held, which is released while ListLiveChannel
- * is on the network. */
+ * is on the network.  The pages go straight into the compact table. */
 static int chans_fetch(struct cache *c, struct oss_error *err)
 {
 	struct flight *f = flight_begin(&c->chans_flights, LISTING_KEY);
-	struct live_list l = { 0 };
+	struct chan_table t = { 0 };
+	struct live_walk w = { .fn = walk_add, .arg = &t };
 	unsigned gen = c->chans_gen;
 	int ret;
 
 	if (!f)
 		return -ENOMEM;
 	pthread_mutex_unlock(&c->chans_lock);
-	ret = live_list(c->engine, NULL, &l, err);
+	ret = live_list_walk(c->engine, NULL, &w, err);
+	if (ret == 0)
+		chan_table_done(&t);
+	/* The pages' XML documents, megabytes of small blocks now free,
+	 * would stay in the process for good: glibc gives back only the
+	 * top of the heap by itself. */
+	malloc_trim(0);
 	pthread_mutex_lock(&c->chans_lock);
 	if (ret == 0)
-		ret = chans_install(c, &l, gen);
-	live_list_free(&l);
+		chans_install(c, &t, &w, gen);
+	chan_table_free(&t);
 	flight_end(c, &c->chans_flights, f, ret, err);
 	return ret;
 }
@@ -144,45 +125,28 @@ static int chans_refresh(struct cache *c, struct oss_error *err)
 	}
 }
 
-static int cmp_channel(const void *key, const void *item)
-{
-	return strcmp(key, ((const struct chan_entry *)item)->name);
-}
-
-static void chan_copy(const struct chan_entry *e, struct chan_info *out)
-{
-	const char *slash = e->play_url ? strrchr(e->play_url, '/') : NULL;
-
-	*out = (struct chan_info){
-		.enabled = e->enabled,
-		.mtime = e->mtime,
-	};
-	strcpy(out->name, e->name);
-	if (e->play_url)
-		snprintf(out->play_url, sizeof(out->play_url), "%s", e->play_url);
-	if (e->publish_url)
-		snprintf(out->publish_url, sizeof(out->publish_url), "%s",
-			 e->publish_url);
-	if (slash)
-		snprintf(out->playlist_name, sizeof(out->playlist_name), "%s", slash + 1);
-}
-
 /* Called with chans_lock held: remembers what a lookup of name found
  * (lc NULL: no such channel). */
-static int probe_add(struct cache *c, const char *name, struct live_channel *lc)
+static int probe_add(struct cache *c, const char *name,
+		     const struct live_channel *lc)
 {
 	struct chan_probe *p;
+	int ret;
 
 	if (c->nprobes >= PROBES_MAX)
 		probes_clear(c);
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
+	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->exists = lc != NULL;
-	if (lc)
-		entry_from(&p->entry, lc);
-	else
-		snprintf(p->entry.name, sizeof(p->entry.name), "%s", name);
+	ret = lc ? chan_table_add(&p->t, lc) : 0;
+	if (ret) {
+		chan_table_free(&p->t);
+		free(p);
+		return ret;
+	}
+	chan_table_done(&p->t);
 	clock_gettime(CLOCK_MONOTONIC, &p->fetched);
 	p->next = c->probes;
 	c->probes = p;
@@ -212,22 +176,24 @@ static int probe_fetch(struct cache *c, const char *name, struct oss_error *err)
 	return ret;
 }
 
-/* Called with chans_lock held: 0 or -ENOENT when known (from the fresh
- * listing, or a probe: fresh, or any when just fetched), else 1. */
+/* Called with chans_lock held: 0 (*t and *e say where) or -ENOENT when
+ * known (from the fresh listing, or a probe: fresh, or any when just
+ * fetched), else 1. */
 static int chan_known(struct cache *c, const char *name, bool fetched,
-		      const struct chan_entry **e)
+		      const struct chan_table **t, const struct chan_entry **e)
 {
 	struct chan_probe *p;
 
 	if (c->chans_valid && cache_fresh(c, &c->chans_fetched)) {
-		*e = c->nchans ? bsearch(name, c->chans, c->nchans,
-					 sizeof(**e), cmp_channel) : NULL;
+		*t = &c->chans;
+		*e = chan_table_find(*t, name);
 		return *e ? 0 : -ENOENT;
 	}
 	for (p = c->probes; p; p = p->next)
-		if (strcmp(p->entry.name, name) == 0 &&
+		if (strcmp(p->name, name) == 0 &&
 		    (fetched || cache_fresh(c, &p->fetched))) {
-			*e = &p->entry;
+			*t = &p->t;
+			*e = p->exists ? &p->t.items[0] : NULL;
 			return p->exists ? 0 : -ENOENT;
 		}
 	return 1;
@@ -236,6 +202,7 @@ static int chan_known(struct cache *c, const char *name, bool fetched,
 int cache_chan_lookup(struct cache *c, const char *name, struct chan_info *out,
 		      struct oss_error *err)
 {
+	const struct chan_table *t = NULL;
 	const struct chan_entry *e = NULL;
 	bool fetched = false, asked = false;
 	struct flight *f;
@@ -244,7 +211,7 @@ int cache_chan_lookup(struct cache *c, const char *name, struct chan_info *out,
 	if (live_name_check(name))
 		return -ENOENT;         /* no such channel can exist */
 	pthread_mutex_lock(&c->chans_lock);
-	while ((ret = chan_known(c, name, fetched, &e)) > 0) {
+	while ((ret = chan_known(c, name, fetched, &t, &e)) > 0) {
 		asked = true;
 		f = flight_find(c->chans_flights, name);
 		ret = f ? flight_wait(c, &c->chans_lock, f, err)
@@ -255,7 +222,7 @@ int cache_chan_lookup(struct cache *c, const char *name, struct chan_info *out,
 	}
 	metrics_cache("channels", !asked);
 	if (ret == 0 && out)
-		chan_copy(e, out);
+		chan_table_info(t, e, out);
 	pthread_mutex_unlock(&c->chans_lock);
 	return ret;
 }
@@ -270,8 +237,8 @@ int cache_chan_foreach(struct cache *c,
 
 	pthread_mutex_lock(&c->chans_lock);
 	ret = chans_refresh(c, err);
-	for (i = 0; ret == 0 && i < c->nchans; i++) {
-		chan_copy(&c->chans[i], &ci);
+	for (i = 0; ret == 0 && i < c->chans.n; i++) {
+		chan_table_info(&c->chans, &c->chans.items[i], &ci);
 		if (fn(arg, &ci))
 			break;
 	}

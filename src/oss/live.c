@@ -25,6 +25,13 @@ static int parse_list(struct req_resp *resp, const char *prefix,
 	return live_parse_list(resp->body, resp->body_len, out, next);
 }
 
+static int parse_walk(struct req_resp *resp, const char *prefix,
+		      void *out, char **next)
+{
+	(void)prefix;
+	return live_parse_list_walk(resp->body, resp->body_len, out, next);
+}
+
 static struct call_listing listing(const char *prefix, const char *max_keys,
 				   struct live_list *out)
 {
@@ -39,21 +46,34 @@ static struct call_listing listing(const char *prefix, const char *max_keys,
 	};
 }
 
+int live_list_walk(struct req_engine *e, const char *prefix,
+		   struct live_walk *w, struct oss_error *err)
+{
+	struct call_listing l = {
+		.op = "ListLiveChannel",
+		.what = { "live", NULL },
+		.prefix = prefix,
+		.max_keys = PAGE_KEYS,
+		.parse = parse_walk,
+		.out = w,
+		.requests = &w->requests,
+	};
+
+	return call_list_all(e, &l, err);
+}
+
 int live_list(struct req_engine *e, const char *prefix, struct live_list *out,
 	      struct oss_error *err)
 {
-	struct call_listing l;
+	struct live_collect c = { .l = out };
+	struct live_walk w = { .fn = live_collect, .arg = &c };
 	int rc;
 
 	*out = (struct live_list){ 0 };
-	l = listing(prefix, PAGE_KEYS, out);
-	rc = call_list_all(e, &l, err);
-	if (rc) {
-		int requests = out->requests;
-
+	rc = live_list_walk(e, prefix, &w, err);
+	if (rc)
 		live_list_free(out);
-		out->requests = requests;
-	}
+	live_walk_counts(out, &w);
 	return rc;
 }
 

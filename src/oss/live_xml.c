@@ -183,36 +183,29 @@ static int list_entry(const xmlNode *lc, struct live_channel *ch)
 		ch->last_modified = 0;
 	ch->publish_url = url_of(lc, "PublishUrls", &rc);
 	ch->play_url = url_of(lc, "PlayUrls", &rc);
-	if (rc) {
-		free(ch->publish_url);
-		free(ch->play_url);
-	}
+	if (rc)
+		live_channel_free(ch);
 	return rc;
 }
 
-/* One LiveChannel entry into out: 0, or -ENOMEM. */
-static int list_add(const xmlNode *lc, struct live_list *out, size_t *cap)
+/* One LiveChannel entry handed to w: 0, -ENOMEM, or what w->fn said. */
+static int walk_entry(const xmlNode *lc, struct live_walk *w)
 {
-	struct live_channel *ch;
-	int rc;
+	struct live_channel ch;
+	int rc = list_entry(lc, &ch);
 
-	rc = answer_grow((void **)&out->items, out->n, cap, sizeof(*out->items));
-	if (rc)
-		return rc;
-	ch = &out->items[out->n];
-	rc = list_entry(lc, ch);
-	if (rc == 2 && out->skipped++ == 0)
-		snprintf(out->first_skipped, sizeof(out->first_skipped), "%s",
-			 ch->name);
+	if (rc == 2 && w->skipped++ == 0)
+		snprintf(w->first_skipped, sizeof(w->first_skipped), "%s",
+			 ch.name);
 	if (rc == 0)
-		out->n++;
+		rc = w->fn(w->arg, &ch);
+	live_channel_free(&ch);
 	return rc < 0 ? rc : 0;
 }
 
-static int parse_list(const char *xml, size_t len, struct live_list *out,
+static int parse_list(const char *xml, size_t len, struct live_walk *w,
 		      char **next)
 {
-	size_t cap = out->n;
 	char *last = NULL;
 	xmlDocPtr doc;
 	xmlNodePtr root, lc;
@@ -225,7 +218,7 @@ static int parse_list(const char *xml, size_t len, struct live_list *out,
 	     lc = xml_next(lc, "LiveChannel")) {
 		free(last);
 		last = xml_text_dup(xml_child(lc, "Name"));
-		rc = list_add(lc, out, &cap);
+		rc = walk_entry(lc, w);
 	}
 	if (rc == 0)
 		rc = answer_next_marker(root, last, next);
@@ -240,8 +233,8 @@ static int parse_list(const char *xml, size_t len, struct live_list *out,
  * comes raw, and XML cannot carry it.  The page is read with such bytes
  * protected (xml_protect_controls), and their channels left out, so that
  * one odd name never fails the whole listing. */
-int live_parse_list(const char *xml, size_t len, struct live_list *out,
-		    char **next)
+int live_parse_list_walk(const char *xml, size_t len, struct live_walk *w,
+			 char **next)
 {
 	char *safe;
 	size_t safe_len;
@@ -251,8 +244,49 @@ int live_parse_list(const char *xml, size_t len, struct live_list *out,
 	rc = xml_protect_controls(xml, len, &safe, &safe_len);
 	if (rc)
 		return rc;
-	rc = parse_list(safe ? safe : xml, safe_len, out, next);
+	rc = parse_list(safe ? safe : xml, safe_len, w, next);
 	free(safe);
+	return rc;
+}
+
+int live_collect(void *arg, struct live_channel *ch)
+{
+	struct live_collect *c = arg;
+	struct live_list *l = c->l;
+	int rc;
+
+	rc = answer_grow((void **)&l->items, l->n, &c->cap, sizeof(*l->items));
+	if (rc)
+		return rc;
+	l->items[l->n++] = *ch;
+	ch->publish_url = NULL;
+	ch->play_url = NULL;
+	return 0;
+}
+
+void live_walk_counts(struct live_list *l, const struct live_walk *w)
+{
+	l->requests = w->requests;
+	l->skipped = w->skipped;
+	memcpy(l->first_skipped, w->first_skipped, sizeof(l->first_skipped));
+}
+
+int live_parse_list(const char *xml, size_t len, struct live_list *out,
+		    char **next)
+{
+	/* How much room follows out->n items is not known: grow from n. */
+	struct live_collect c = { .l = out, .cap = out->n };
+	struct live_walk w = {
+		.fn = live_collect,
+		.arg = &c,
+		.requests = out->requests,
+		.skipped = out->skipped,
+	};
+	int rc;
+
+	memcpy(w.first_skipped, out->first_skipped, sizeof(w.first_skipped));
+	rc = live_parse_list_walk(xml, len, &w, next);
+	live_walk_counts(out, &w);
 	return rc;
 }
 

@@ -33,9 +33,22 @@ int live_parse_create(const char *xml, size_t len, struct live_urls *out);
 int live_parse_stat(const char *xml, size_t len, struct live_stat *out);
 int live_parse_history(const char *xml, size_t len, struct live_history *out);
 
-/* One page of a listing, appended to out; *next is the marker to resume
- * from (malloc'd) or NULL when this was the last page. */
+/* One page of a listing, each channel handed to w->fn; *next is the
+ * marker to resume from (malloc'd) or NULL when this was the last page. */
+int live_parse_list_walk(const char *xml, size_t len, struct live_walk *w,
+			 char **next);
+/* The same, appended to out. */
 int live_parse_list(const char *xml, size_t len, struct live_list *out,
 		    char **next);
+
+/* A walk's fn that appends each channel to l (taking its URLs); cap is
+ * what l->items has room for. */
+struct live_collect {
+	struct live_list *l;
+	size_t cap;
+};
+int live_collect(void *arg, struct live_channel *ch);
+/* The walk's page count and skipped channels into l. */
+void live_walk_counts(struct live_list *l, const struct live_walk *w);
 
 #endif

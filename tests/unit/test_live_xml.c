@@ -271,6 +271,57 @@ static void test_list(void)
 	}
 }
 
+struct walked {
+	int calls, stop_at;
+	char *kept;                     /* a URL fn took */
+};
+
+static int walk_fn(void *arg, struct live_channel *ch)
+{
+	struct walked *w = arg;
+
+	if (++w->calls == w->stop_at)
+		return -ENOMEM;
+	if (!w->kept) {
+		w->kept = ch->play_url;
+		ch->play_url = NULL;
+	}
+	return 0;
+}
+
+/* The walk hands over each channel in order; fn may take a URL, and its
+ * error ends the page. */
+static void test_list_walk(void)
+{
+	static const char page[] =
+		"<ListLiveChannelResult><IsTruncated>true</IsTruncated>"
+		"<NextMarker>c</NextMarker>"
+		"<LiveChannel><Name>a</Name><PlayUrls><Url>http://h/a/p.m3u8</Url>"
+		"</PlayUrls></LiveChannel>"
+		"<LiveChannel><Name>b\x01</Name></LiveChannel>"
+		"<LiveChannel><Name>c</Name><PlayUrls><Url>http://h/c/p.m3u8</Url>"
+		"</PlayUrls></LiveChannel>"
+		"</ListLiveChannelResult>";
+	struct walked got = { 0 };
+	struct live_walk w = { .fn = walk_fn, .arg = &got };
+	char *next = NULL;
+
+	CHECK_INT(0, live_parse_list_walk(S(page), &w, &next));
+	CHECK_INT(2, got.calls);
+	CHECK_INT(1, w.skipped);
+	CHECK_STR("b\x01", w.first_skipped);
+	CHECK_STR("c", next);
+	CHECK_STR("http://h/a/p.m3u8", got.kept);
+	free(next);
+	free(got.kept);
+
+	got = (struct walked){ .stop_at = 1 };
+	w = (struct live_walk){ .fn = walk_fn, .arg = &got };
+	CHECK_INT(-ENOMEM, live_parse_list_walk(S(page), &w, &next));
+	CHECK_INT(1, got.calls);
+	CHECK(next == NULL, "no marker after a failed page");
+}
+
 static void test_obj_list(void)
 {
 	const char *body =
@@ -402,6 +453,7 @@ int main(void)
 	test_stat();
 	test_history();
 	test_list();
+	test_list_walk();
 	test_obj_list();
 	test_put_body();
 	test_xml_helpers();
