@@ -33,31 +33,26 @@ static int parse_walk(struct req_resp *resp, const char *prefix,
 }
 
 static struct call_listing listing(const char *prefix, const char *max_keys,
-				   struct live_list *out)
+				   int (*parse)(struct req_resp *, const char *,
+						void *, char **),
+				   void *out, int *requests)
 {
 	return (struct call_listing){
 		.op = "ListLiveChannel",
 		.what = { "live", NULL },
 		.prefix = prefix,
 		.max_keys = max_keys,
-		.parse = parse_list,
+		.parse = parse,
 		.out = out,
-		.requests = &out->requests,
+		.requests = requests,
 	};
 }
 
 int live_list_walk(struct req_engine *e, const char *prefix,
 		   struct live_walk *w, struct oss_error *err)
 {
-	struct call_listing l = {
-		.op = "ListLiveChannel",
-		.what = { "live", NULL },
-		.prefix = prefix,
-		.max_keys = PAGE_KEYS,
-		.parse = parse_walk,
-		.out = w,
-		.requests = &w->requests,
-	};
+	struct call_listing l = listing(prefix, PAGE_KEYS, parse_walk, w,
+					&w->requests);
 
 	return call_list_all(e, &l, err);
 }
@@ -82,7 +77,8 @@ static int list_one_page(struct req_engine *e, const char *prefix,
 			 const char *max_keys, struct live_list *out,
 			 struct oss_error *err)
 {
-	struct call_listing l = listing(prefix, max_keys, out);
+	struct call_listing l = listing(prefix, max_keys, parse_list, out,
+					&out->requests);
 	char *next = NULL;
 	int rc = call_list_page(e, &l, NULL, &next, err);
 
