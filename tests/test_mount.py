@@ -648,7 +648,7 @@ def dev_fuse_fds(pid: int) -> int:
 def test_fuse_workers_are_kept_not_made_per_request(m):
     """libfuse's worker threads stay for the next request, on the one /dev/fuse: a loop config
     read as libfuse's older struct once meant a new thread and a cloned /dev/fuse for each
-    request (about 50 us each, and more threads than requests in flight)."""
+    request (open+read+close of a file that sends nothing took 197 us instead of 60)."""
     put_channel(m, "ch")
     path = m.path("ch", "play_url")
     for _ in range(5):
