@@ -7,6 +7,7 @@ Range, and how many wait for an answer at once."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import random
@@ -251,3 +252,51 @@ def test_segments_read_in_order_are_fetched_before_they_are_opened(rmnt, relay):
     assert got == [c.request("GET", f"ch/{n}").body for n in names]
     assert sorted(p.rsplit("/", 1)[1] for m, p, _, _ in relay.requests() if m == "GET") == names
     assert relay.max_inflight >= 2
+
+
+def test_object_written_again_while_read_is_eio_never_a_mix(rmnt, relay):
+    """A reader gets the bytes of one version of an object or an error: a range answered from a
+    newer version (another ETag) fails with EIO and one log line; opening it again reads the
+    new version."""
+    rmnt.expect_log(r"^osslivefs: warn: read /ch/vod/big\.bin: Input/output error \(EIO\): "
+                    r"the object was written again while it was read")
+    old, new = os.urandom(24 * MIB), os.urandom(24 * MIB)
+    put(rmnt, "ch/big.bin", old)
+    os.listdir(rmnt.path("ch", "vod"))
+    got = bytearray()
+    with open(rmnt.path("ch", "vod", "big.bin"), "rb", buffering=0) as f:
+        got += f.read(MIB)                  # and one range ahead, [1, 5) MiB, is fetched
+        time.sleep(0.5)
+        put(rmnt, "ch/big.bin", new)
+        with pytest.raises(OSError) as e:
+            while chunk := f.read(MIB):
+                got += chunk
+    assert e.value.errno == errno.EIO
+    assert len(got) >= MIB and bytes(got) == old[:len(got)]
+    assert rmnt.path("ch", "vod", "big.bin").read_bytes() == new
+
+
+def test_object_fetched_ahead_then_written_again_is_read_afresh(rmnt, relay):
+    """Segments read in order are fetched ahead of their open; one written again since (a new
+    Last-Modified, the same size) is fetched afresh by its open once the listing shows it."""
+    vod = rmnt.path("ch", "vod")
+    for i in range(4):
+        put(rmnt, f"ch/s{i}.ts", b"old %d\n" % i)
+    os.listdir(vod)
+    relay.requests()
+    assert (vod / "s0.ts").read_bytes() == b"old 0\n"
+    assert (vod / "s1.ts").read_bytes() == b"old 1\n"      # s2 and s3 are fetched ahead
+    seen: list[str] = []
+    deadline = time.monotonic() + 5
+    while "s3.ts" not in seen and time.monotonic() < deadline:
+        seen += [p.rsplit("/", 1)[1] for m, p, _, _ in relay.requests() if m == "GET"]
+        time.sleep(0.05)
+    assert "s2.ts" in seen and "s3.ts" in seen
+    time.sleep(1.1)                         # Last-Modified has whole seconds
+    put(rmnt, "ch/s2.ts", b"new 2\n")
+    time.sleep(2.2)                         # cache_ttl=2: the open looks the listing up again
+    relay.requests()
+    assert (vod / "s2.ts").read_bytes() == b"new 2\n"
+    assert len(gets(relay, "s2.ts")) == 1
+    assert (vod / "s3.ts").read_bytes() == b"old 3\n"       # unchanged: no request
+    assert gets(relay, "s3.ts") == []

@@ -203,16 +203,23 @@ static int open_scratch(struct fs_ctx *c, const char *path,
 
 /* The object's reader: the one fetching it already when it came next in
  * a walk through the channel (vod_prefetch.c), else a new one. */
-static int open_reader(struct fs_ctx *c, const struct node *n, off_t size,
-		       struct vod_reader **out)
+/* A reader fetched ahead of this open is used only if the object is still
+ * the one the listing shows: each open reads the object as it is now
+ * (within cache_ttl), not as it was when it was guessed at. */
+static int open_reader(struct fs_ctx *c, const struct node *n,
+		       const struct obj_info *oi, struct vod_reader **out)
 {
 	char key[2 * NAME_MAX + 2];
 	int ret = 0;
 
 	*out = vod_prefetch_take(c, n);
+	if (*out && !vod_reader_matches(*out, oi->size, oi->mtime)) {
+		vod_reader_free(*out);
+		*out = NULL;
+	}
 	if (!*out) {
 		node_key(n, key, sizeof(key));
-		ret = vod_reader_new(c, key, size, out);
+		ret = vod_reader_new(c, key, oi->size, out);
 	}
 	if (!ret)
 		vod_prefetch_opened(c, n);
@@ -252,7 +259,7 @@ static int open_vobj(struct fs_ctx *c, const char *path, const struct node *n,
 	if (!fh)
 		return -ENOMEM;
 	if (fh->kind == FH_VOD_READ) {
-		ret = open_reader(c, n, oi.size, &fh->reader);
+		ret = open_reader(c, n, &oi, &fh->reader);
 		if (ret) {
 			fh_free(c, fh);
 			return ret;

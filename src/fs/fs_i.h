@@ -181,6 +181,10 @@ int vod_reader_new(struct fs_ctx *c, const char *key, off_t size_hint,
 int vod_reader_read(struct vod_reader *r, const char *path, char *buf,
 		    size_t size, off_t off);
 void vod_reader_free(struct vod_reader *r);
+/* Whether the object a reader started reading (ahead of its open, see
+ * vod_prefetch.c) is the one the listing now shows: same size, and the
+ * same Last-Modified once an answer came. */
+bool vod_reader_matches(struct vod_reader *r, off_t size, time_t mtime);
 /* True once, after the reader went from offset 0 to the end without a
  * seek. */
 bool vod_reader_read_whole(struct vod_reader *r);

@@ -25,6 +25,12 @@
  * that needs it, which does not fetch it again (that would pay a second
  * full time-out); the slot is then cleared, so the next read tries afresh.
  *
+ * One version: the first answer fixes which version of the object (its
+ * ETag, else Last-Modified) the reader reads.  A range answered from
+ * another version (the object was written again meanwhile) fails with
+ * EIO, so a reader gets the bytes of one version or an error, never a mix
+ * of two.
+ *
  * Threads: several FUSE threads may read one file at once; the reader's
  * lock guards its slots and is never held across a request (demand
  * ranges are fetched with it released, the slot marked pending).
@@ -58,6 +64,8 @@ struct slot {
 	char *buf;                      /* FETCH_BUF_SIZE bytes, from the pool */
 	int ret;
 	struct oss_error err;
+	const char *why;                /* a failure of ours, not of OSS */
+	struct obj_version ver;         /* the answer's */
 };
 
 struct vod_reader {
@@ -75,6 +83,8 @@ struct vod_reader {
 	bool seeked;                    /* some read did not go on from the last */
 	bool whole;                     /* read from 0 to the end, not told yet */
 	bool told;
+	bool have_ver;
+	struct obj_version ver;         /* of the first answer: the one read */
 };
 
 int vod_reader_new(struct fs_ctx *c, const char *key, off_t size_hint,
@@ -159,13 +169,33 @@ void vod_reader_free(struct vod_reader *r)
 	free(r);
 }
 
+/* Called with the lock held: whether an answer of version v may be
+ * served; the first one that has a version fixes it. */
+static bool same_version(struct vod_reader *r, const struct obj_version *v)
+{
+	if (!v->etag[0] && v->mtime < 0)
+		return true;            /* past the end: no bytes, no version */
+	if (!r->have_ver) {
+		r->ver = *v;
+		r->have_ver = true;
+		return true;
+	}
+	return !obj_version_differs(&r->ver, v);
+}
+
 /* Called with the lock held. */
 static void slot_finish(struct vod_reader *r, struct slot *s, int ret,
 			size_t got, const struct oss_error *err)
 {
+	s->why = NULL;
+	if (ret == 0 && !same_version(r, &s->ver)) {
+		ret = -EIO;
+		s->why = "the object was written again while it was read "
+			 "(another ETag): open it again to read the new one";
+	}
 	s->ret = ret;
 	s->len = ret ? 0 : got;
-	s->err = *err;
+	s->err = s->why ? (struct oss_error){ 0 } : *err;
 	s->state = ret ? S_FAILED : S_DONE;
 	pthread_cond_broadcast(&r->changed);
 }
@@ -179,7 +209,7 @@ static void slot_run(struct fetch_job *job)
 	int ret;
 
 	ret = obj_get_range(r->engine, r->key, s->off, s->want, s->buf, &got,
-			    &err);
+			    &s->ver, &err);
 	pthread_mutex_lock(&r->lock);
 	slot_finish(r, s, ret, got, &err);
 	pthread_mutex_unlock(&r->lock);
@@ -306,7 +336,8 @@ static int demand(struct vod_reader *r, off_t pos, size_t size)
 	if (r->next < pos + (off_t)want)
 		r->next = pos + (off_t)want;
 	pthread_mutex_unlock(&r->lock);
-	ret = obj_get_range(r->engine, r->key, pos, want, s->buf, &got, &err);
+	ret = obj_get_range(r->engine, r->key, pos, want, s->buf, &got, &s->ver,
+			    &err);
 	pthread_mutex_lock(&r->lock);
 	slot_finish(r, s, ret, got, &err);
 	return 0;
@@ -372,7 +403,8 @@ static void clear_failed(struct vod_reader *r, off_t pos)
 
 /* Copies what the slot at pos holds; *n is 0 at the end. */
 static int serve(struct vod_reader *r, char *dst, size_t size, off_t pos,
-		 bool sequential, size_t *n, struct oss_error *err)
+		 bool sequential, size_t *n, struct oss_error *err,
+		 const char **why)
 {
 	struct slot *s;
 	off_t end;
@@ -384,6 +416,7 @@ static int serve(struct vod_reader *r, char *dst, size_t size, off_t pos,
 		return ret;
 	if (s->state == S_FAILED) {
 		*err = s->err;
+		*why = s->why;
 		return s->ret;
 	}
 	end = s->off + (off_t)s->len;
@@ -403,6 +436,7 @@ int vod_reader_read(struct vod_reader *r, const char *path, char *buf,
 		    size_t size, off_t off)
 {
 	struct oss_error err = { 0 };
+	const char *why = NULL;
 	size_t done = 0, n;
 	bool sequential;
 	int ret = 0;
@@ -414,7 +448,7 @@ int vod_reader_read(struct vod_reader *r, const char *path, char *buf,
 	/* Fill the whole request: a short read would look like the end. */
 	while (done < size) {
 		ret = serve(r, buf + done, size - done, off + (off_t)done,
-			    sequential, &n, &err);
+			    sequential, &n, &err, &why);
 		if (ret || n == 0)
 			break;
 		done += n;
@@ -428,8 +462,20 @@ int vod_reader_read(struct vod_reader *r, const char *path, char *buf,
 		r->whole = true;
 	pthread_mutex_unlock(&r->lock);
 	if (ret && !done)
-		fs_log_fail("read", path, ret, NULL, &err);
+		fs_log_fail("read", path, ret, why, &err);
 	return done ? (int)done : ret;
+}
+
+bool vod_reader_matches(struct vod_reader *r, off_t size, time_t mtime)
+{
+	bool ok;
+
+	pthread_mutex_lock(&r->lock);
+	ok = r->size_hint == size && (r->eof < 0 || r->eof == size) &&
+	     (!r->have_ver || r->ver.mtime < 0 || mtime <= 0 ||
+	      r->ver.mtime == mtime);
+	pthread_mutex_unlock(&r->lock);
+	return ok;
 }
 
 bool vod_reader_read_whole(struct vod_reader *r)

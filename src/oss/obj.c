@@ -99,8 +99,26 @@ static bool past_end(const struct req_resp *resp)
 	       strcmp(resp->err.code, "InvalidRange") == 0;
 }
 
+/* The answer's version; an answer past the end carries none. */
+static void version_of(const struct req_resp *resp, struct obj_version *ver)
+{
+	if (!ver)
+		return;
+	snprintf(ver->etag, sizeof(ver->etag), "%s", resp->etag);
+	ver->mtime = resp->mtime;
+}
+
+bool obj_version_differs(const struct obj_version *a,
+			 const struct obj_version *b)
+{
+	if (a->etag[0] && b->etag[0])
+		return strcmp(a->etag, b->etag) != 0;
+	return a->mtime >= 0 && b->mtime >= 0 && a->mtime != b->mtime;
+}
+
 int obj_get_range(struct req_engine *e, const char *key, off_t off, size_t len,
-		  char *buf, size_t *got, struct oss_error *err)
+		  char *buf, size_t *got, struct obj_version *ver,
+		  struct oss_error *err)
 {
 	char range[64];
 	const struct http_kv h[] = {
@@ -113,6 +131,8 @@ int obj_get_range(struct req_engine *e, const char *key, off_t off, size_t len,
 	int rc;
 
 	*got = 0;
+	if (ver)
+		*ver = (struct obj_version){ .mtime = -1 };
 	if (off < 0)
 		return -EINVAL;
 	if (len == 0)
@@ -129,8 +149,10 @@ int obj_get_range(struct req_engine *e, const char *key, off_t off, size_t len,
 			oss_error_clear(err);
 	} else if (rc == 0) {
 		rc = check_range(&resp, off, len, err);
-		if (rc == 0)
+		if (rc == 0) {
 			*got = resp.body_len;
+			version_of(&resp, ver);
+		}
 	}
 	req_resp_free(&resp);
 	return rc;

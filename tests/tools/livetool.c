@@ -221,7 +221,7 @@ static int cmd_get(struct tool *t, const char *key, const char *off,
 	if (!buf)
 		return fail(t, -ENOMEM);
 	rc = obj_get_range(t->e, key, strtoll(off, NULL, 10), n, buf, &got,
-			   &t->err);
+			   NULL, &t->err);
 	if (rc == 0) {
 		fwrite(buf, 1, got, stdout);
 		fprintf(stderr, "got %zu\n", got);
