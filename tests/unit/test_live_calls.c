@@ -24,6 +24,7 @@ struct answer {
 	const char *message;
 	const char *content_range;
 	const char *last_modified;
+	const char *etag;
 	long long content_length;
 };
 
@@ -106,6 +107,7 @@ int req_perform(struct req_engine *e, const struct req *r, struct req_resp *resp
 	snprintf(resp->last_modified, sizeof(resp->last_modified), "%s",
 		 a->last_modified ? a->last_modified : "");
 	resp->mtime = a->last_modified ? curl_getdate(a->last_modified, NULL) : -1;
+	snprintf(resp->etag, sizeof(resp->etag), "%s", a->etag ? a->etag : "");
 	if (a->status >= 200 && a->status < 300)
 		return 0;
 	resp->err.status = a->status;
@@ -365,7 +367,8 @@ static void test_obj(void)
 static void test_get_range(void)
 {
 	const struct answer partial[] = {
-		{ .status = 206, .body = "0123", .content_range = "bytes 10-13/100" },
+		{ .status = 206, .body = "0123", .content_range = "bytes 10-13/100",
+		  .etag = "\"5B3C\"", .last_modified = "Fri, 25 Aug 2016 06:25:15 GMT" },
 	};
 	const struct answer whole[] = { { .status = 200, .body = "abcdefghij" } };
 	const struct answer past[] = { { .status = 416, .body = "", .code = "InvalidRange", .message = "range" } };
@@ -374,11 +377,23 @@ static void test_get_range(void)
 	};
 	const struct answer missing[] = { { .status = 404, .body = "", .code = "NoSuchKey", .message = "no" } };
 	struct oss_error err;
+	struct obj_version ver, other;
 	char buf[16];
 	size_t got;
 
 	play(partial, 1);
-	CHECK_INT(0, obj_get_range(E, "ch/a.ts", 10, 4, buf, &got, &err));
+	CHECK_INT(0, obj_get_range(E, "ch/a.ts", 10, 4, buf, &got, &ver, &err));
+	/* the version of the bytes: what a reader checks its next ranges by */
+	CHECK_STR("\"5B3C\"", ver.etag);
+	CHECK_INT(1472106315, ver.mtime);
+	other = ver;
+	CHECK(!obj_version_differs(&ver, &other), "same version");
+	snprintf(other.etag, sizeof(other.etag), "\"5B3D\"");
+	CHECK(obj_version_differs(&ver, &other), "another ETag");
+	other.etag[0] = '\0';          /* no ETag: Last-Modified decides */
+	CHECK(!obj_version_differs(&ver, &other), "no ETag, same Last-Modified");
+	other.mtime++;
+	CHECK(obj_version_differs(&ver, &other), "no ETag, another Last-Modified");
 	CHECK_STR("GET ch/a.ts | Range: bytes=10-13 x-oss-range-behavior: standard | ",
 		  seen[0]);
 	CHECK_INT(4, got);
@@ -387,26 +402,26 @@ static void test_get_range(void)
 	CHECK_INT(4, last_recv_cap);
 	/* the Range ignored: the object from its start is right at offset 0 */
 	play(whole, 1);
-	CHECK_INT(0, obj_get_range(E, "k", 0, 16, buf, &got, &err));
+	CHECK_INT(0, obj_get_range(E, "k", 0, 16, buf, &got, NULL, &err));
 	CHECK_INT(10, got);
 	CHECK(memcmp(buf, "abcdefghij", 10) == 0, "whole");
 	/* ...and a bad answer elsewhere: its bytes are not the ones asked for */
 	play(whole, 1);
-	CHECK_INT(-EIO, obj_get_range(E, "k", 3, 16, buf, &got, &err));
+	CHECK_INT(-EIO, obj_get_range(E, "k", 3, 16, buf, &got, NULL, &err));
 	CHECK_INT(0, got);
 	/* longer than asked for: refused, nothing written past the buffer */
 	play(whole, 1);
-	CHECK_INT(-EIO, obj_get_range(E, "k", 0, 4, buf, &got, &err));
+	CHECK_INT(-EIO, obj_get_range(E, "k", 0, 4, buf, &got, NULL, &err));
 	play(past, 1);
-	CHECK_INT(0, obj_get_range(E, "k", 100, 16, buf, &got, &err));
+	CHECK_INT(0, obj_get_range(E, "k", 100, 16, buf, &got, NULL, &err));
 	CHECK_INT(0, got);
 	play(wrong, 1);
-	CHECK_INT(-EIO, obj_get_range(E, "k", 10, 4, buf, &got, &err));
+	CHECK_INT(-EIO, obj_get_range(E, "k", 10, 4, buf, &got, NULL, &err));
 	play(missing, 1);
-	CHECK_INT(-ENOENT, obj_get_range(E, "k", 0, 4, buf, &got, &err));
+	CHECK_INT(-ENOENT, obj_get_range(E, "k", 0, 4, buf, &got, NULL, &err));
 	CHECK_STR("NoSuchKey", err.code);
 	play(NULL, 0);
-	CHECK_INT(0, obj_get_range(E, "k", 0, 0, buf, &got, &err));
+	CHECK_INT(0, obj_get_range(E, "k", 0, 0, buf, &got, NULL, &err));
 	CHECK_INT(0, ncalls);
 }
 
