@@ -202,10 +202,9 @@ static int open_scratch(struct fs_ctx *c, const char *path,
 }
 
 /* The object's reader: the one fetching it already when it came next in
- * a walk through the channel (vod_prefetch.c), else a new one. */
-/* A reader fetched ahead of this open is used only if the object is still
- * the one the listing shows: each open reads the object as it is now
- * (within cache_ttl), not as it was when it was guessed at. */
+ * a walk through the channel (vod_prefetch.c), if the object is still the
+ * one the listing shows (each open reads the object as it is now, within
+ * cache_ttl, not as it was when it was guessed at); else a new one. */
 static int open_reader(struct fs_ctx *c, const struct node *n,
 		       const struct obj_info *oi, struct vod_reader **out)
 {

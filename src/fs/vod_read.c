@@ -83,7 +83,6 @@ struct vod_reader {
 	bool seeked;                    /* some read did not go on from the last */
 	bool whole;                     /* read from 0 to the end, not told yet */
 	bool told;
-	bool have_ver;
 	struct obj_version ver;         /* of the first answer: the one read */
 };
 
@@ -101,6 +100,7 @@ int vod_reader_new(struct fs_ctx *c, const char *key, off_t size_hint,
 	r->pool = c->fetch;
 	r->size_hint = size_hint;
 	r->eof = -1;
+	r->ver.mtime = -1;              /* no answer yet */
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->changed, NULL);
 	for (i = 0; i < VOD_READER_SLOTS; i++)
@@ -169,15 +169,19 @@ void vod_reader_free(struct vod_reader *r)
 	free(r);
 }
 
+static bool version_known(const struct obj_version *v)
+{
+	return v->etag[0] || v->mtime >= 0;
+}
+
 /* Called with the lock held: whether an answer of version v may be
  * served; the first one that has a version fixes it. */
 static bool same_version(struct vod_reader *r, const struct obj_version *v)
 {
-	if (!v->etag[0] && v->mtime < 0)
+	if (!version_known(v))
 		return true;            /* past the end: no bytes, no version */
-	if (!r->have_ver) {
+	if (!version_known(&r->ver)) {
 		r->ver = *v;
-		r->have_ver = true;
 		return true;
 	}
 	return !obj_version_differs(&r->ver, v);
@@ -472,8 +476,7 @@ bool vod_reader_matches(struct vod_reader *r, off_t size, time_t mtime)
 
 	pthread_mutex_lock(&r->lock);
 	ok = r->size_hint == size && (r->eof < 0 || r->eof == size) &&
-	     (!r->have_ver || r->ver.mtime < 0 || mtime <= 0 ||
-	      r->ver.mtime == mtime);
+	     (r->ver.mtime < 0 || mtime <= 0 || r->ver.mtime == mtime);
 	pthread_mutex_unlock(&r->lock);
 	return ok;
 }
