@@ -11,9 +11,11 @@ What is measured, and how:
 
 * Requests, counted by the emulator's ``/-/stats``: ``ls -l`` of 2,500 and of 10,000 channels
   (each on a fresh mount) and again within cache_ttl; one ``cat <ch>/status`` with the channel
-  listing cached (1 request), ``ls -l <ch>`` (at most 3: the exact sizes of its files), and cold (a fresh mount, or the listing expired: what a
-  monitoring agent sees; 2 requests whatever the number of channels: the lookup of <ch> is one
-  ListLiveChannel with prefix=<ch> and max-keys=1); ``ls -l <ch>/vod`` with 2,500 objects; reading a 15 KB segment and a 32 MiB object.
+  listing cached (1 request), ``ls -l <ch>`` (at most 3: the exact sizes of its files), and
+  cold (a fresh mount, or the listing expired: what a monitoring agent sees; 2 requests
+  whatever the number of channels: the lookup of <ch> is one ListLiveChannel with prefix=<ch>
+  and max-keys=1); ``ls -l <ch>/vod`` with 2,500 objects; reading a 15 KB segment and a
+  32 MiB object.
   The first mount talks to the emulator through tests/relay.py, which notes the ``Range``
   header of every request, so the size of each ranged GET is checked too.
 * Time: ``cat <ch>/status`` as 200 fresh open+read+close from Python, against the same signed
@@ -33,9 +35,10 @@ What is measured, and how:
   osslivefs, Debian's s3fs (``-o public_bucket=1``) and ``rclone mount`` (anonymous S3
   remote), for ``ls -l`` of the recorded hour's channel cold and again (median of 5),
   reading one segment (median of 15), a 64 MiB object (median of 3 different ones), and
-  ``cp`` of the recorded hour: requests and seconds.  A peer that cannot run here (not installed, or an emulator without
-  ``--public-read``) shows why in its rows.  The peers read anonymously while osslivefs signs
-  every request (the emulator checks each signature: about 0.25 ms a request at 2 ms).
+  ``cp`` of the recorded hour: requests and seconds.  A peer that cannot run here (not
+  installed, or an emulator without ``--public-read``) shows why in its rows.  The peers
+  read anonymously while osslivefs signs every request (the emulator checks each signature:
+  about 0.25 ms a request at 2 ms).
 * Memory: VmRSS of the daemon after ``ls -l`` of 10,000 channels.
 * The overview: ``cat .osslivefs/channels`` of 1,000 channels with 2 ms of emulator latency (its
   requests counted: one listing and one GetLiveChannelStat per channel, 16 at once) against the
@@ -668,10 +671,17 @@ class Bench:
         """Seconds and requests of each peer row for one tool; vod shows CH_HOUR's objects."""
         figures: dict[str, tuple[float, int]] = {}
         segs: list[str] = []
+        buf = page_buffer(MIB)
 
         def note(name: str, fn: Callable[[], object]) -> None:
             t, req = self.timed(fn)
             figures[name] = (t, sum(req.values()))
+
+        def note_median(name: str, paths: list[Path]) -> None:
+            """Each path read once: the median time, the requests of one."""
+            runs = [self.timed(lambda p=p: read_file(p, buf)) for p in paths]
+            figures[name] = (statistics.median(t for t, _ in runs),
+                             round(statistics.mean(sum(r.values()) for _, r in runs)))
 
         def listing() -> None:
             segs[:] = sorted(p.name for p in vod.iterdir() if p.name.endswith(".ts"))
@@ -682,21 +692,12 @@ class Bench:
         again = [self.timed(listing) for _ in range(5)]
         figures["ls -l of a channel's objects, again"] = (
             statistics.median(t for t, _ in again), sum(sum(r.values()) for _, r in again))
-        buf = page_buffer(MIB)
         # Segments one by one, last first (a forward walk would start osslivefs's
-        # read-ahead of the next segments): the median time, the requests of one.
-        one: list[tuple[float, int]] = []
-        for name in segs[::-SEGMENT_STRIDE][:SEGMENT_RUNS]:
-            t, req = self.timed(lambda: read_file(vod / name, buf))
-            one.append((t, sum(req.values())))
-        figures["read one segment"] = (statistics.median(t for t, _ in one),
-                                       round(statistics.mean(r for _, r in one)))
-        # Three different objects (a peer that reads through the page cache must not find the
-        # object there): the median time, the requests of one.
-        big = [self.timed(lambda b=b: read_file(b, buf)) for b in bigs]
-        figures[f"read the {BIG_SIZE // MIB} MiB object"] = (
-            statistics.median(t for t, _ in big),
-            round(statistics.mean(sum(r.values()) for _, r in big)))
+        # read-ahead of the next segments).
+        note_median("read one segment",
+                    [vod / n for n in segs[::-SEGMENT_STRIDE][:SEGMENT_RUNS]])
+        # Different objects: a peer that reads through the page cache must not find one there.
+        note_median(f"read the {BIG_SIZE // MIB} MiB object", bigs)
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir()
         note("cp of the recorded hour", lambda: check_sh(f"cp '{vod}'/*.ts '{out}/'"))
